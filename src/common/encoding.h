@@ -1,0 +1,30 @@
+// Byte encodings and digests shared by every module: hex, base64, SHA-256,
+// HMAC-SHA256, MD5, and random identifiers. Thread-safe, no shared state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kumo {
+
+std::string HexEncode(std::string_view bytes);
+std::string Base64Encode(std::string_view bytes);
+// Returns nullopt when `text` is not valid (padded, standard-alphabet) base64.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+// Raw digests (binary); hex-encode for display.
+std::string Sha256(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);
+std::string Md5(std::string_view data);
+
+// A random RFC 4122 version 4 UUID, lower-case: AWS request ids look like this.
+std::string NewUuid();
+// `n` random bytes, hex-encoded (2n characters).
+std::string RandomHex(size_t n);
+
+// Constant-time equality, for comparing signatures and tokens.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace kumo
