@@ -24,6 +24,9 @@ std::string NewUuid();
 // `n` random bytes, hex-encoded (2n characters).
 std::string RandomHex(size_t n);
 
+// Escapes &, <, >, " and ' for XML text and attributes.
+std::string XmlEscape(std::string_view text);
+
 // Constant-time equality, for comparing signatures and tokens.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -35,7 +36,8 @@ Response SerializeError(Protocol protocol, const Error& error, const std::string
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
-  virtual void Complete(Response response) = 0;
+  // `error_code` is the AWS error code when the response is an error, else empty.
+  virtual void Complete(Response response, std::string_view error_code) = 0;
 };
 
 // Answers one request exactly once. Move-only. If a Responder is destroyed
