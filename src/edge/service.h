@@ -38,6 +38,8 @@ class ResponseSink {
   virtual ~ResponseSink() = default;
   // `error_code` is the AWS error code when the response is an error, else empty.
   virtual void Complete(Response response, std::string_view error_code) = 0;
+  // Names the operation for metrics when the edge could not (REST services).
+  virtual void SetOperation(std::string_view operation) {}
 };
 
 // Answers one request exactly once. Move-only. If a Responder is destroyed
@@ -55,6 +57,11 @@ class Responder {
   void Fail(const Error& error);
   // Send(result) when ok, Fail(error) otherwise.
   void Reply(Result<Response> result);
+  // REST services call this once they know the operation ("Invoke"), so
+  // /_kumo/metrics counts by operation.
+  void SetOperation(std::string_view operation) {
+    if (sink_) sink_->SetOperation(operation);
+  }
   bool answered() const { return sink_ == nullptr; }
   Protocol protocol() const { return protocol_; }
   const std::string& request_id() const { return request_id_; }
@@ -85,6 +92,12 @@ struct ServiceDescriptor {
   std::vector<std::string> path_prefixes;
   // Query-protocol API versions ("2011-06-15"), used when a request is unsigned.
   std::vector<std::string> query_versions;
+  // Host name suffixes that reach this service whatever the path
+  // (".execute-api.localhost" for API Gateway user traffic).
+  std::vector<std::string> host_suffixes;
+  // False for user-facing data planes (API Gateway traffic, code downloads):
+  // they are never SigV4-authenticated, whatever --auth says.
+  bool authenticate = true;
   Handler handler;
 };
 

@@ -11,7 +11,12 @@
 // WriteAsync) rather than serialize them.
 //
 // Thread-safety: every method is safe to call from any thread. Iterators and
-// snapshots are used by one thread at a time and must not outlive the Store.
+// snapshots are used by one thread at a time and should not outlive the Store.
+// Each keeps the database open: one still alive at Close() (or destruction)
+// keeps working, and the directory stays locked until the last one is gone.
+//
+// After Close(), every operation fails with a 500 InternalFailure Error
+// instead of crashing (see each method for how the failure is reported).
 #pragma once
 
 #include <cstdint>
@@ -131,13 +136,29 @@ class Store {
   virtual Status Write(const WriteBatch& batch) = 0;
 
   // Like Write, but returns at once; `done` runs on a store thread once the
-  // batch is durable (or failed). Batches are applied in call order.
+  // batch is durable (or failed). Batches are applied in call order, and
+  // `done` callbacks run in call order. Batches queued together are
+  // committed as one group (one WAL write, one fsync). `done` must not block
+  // for long: it delays every later batch. After Close(), `done` runs at once
+  // on the calling thread with an error.
   virtual void WriteAsync(WriteBatch batch, std::function<void(Status)> done) = 0;
 
+  // nullptr after Close().
   virtual std::unique_ptr<Snapshot> GetSnapshot() = 0;
+  // After Close(), an iterator that is never Valid() and whose status() is
+  // the error.
   virtual std::unique_ptr<Iterator> NewIterator(Family family, const ReadOptions& options = {}) = 0;
 
-  // Flushes and closes. Further calls fail. Called by the destructor too.
+  // Counters of the WriteAsync commit thread, for tests and metrics.
+  struct CommitStats {
+    uint64_t batches = 0;  // WriteAsync batches committed (or failed)
+    uint64_t groups = 0;   // storage writes that carried them
+  };
+  virtual CommitStats GetCommitStats() const = 0;
+
+  // Commits every queued WriteAsync batch, flushes memory tables to disk and
+  // closes the database. Idempotent: later calls return OK. Called by the
+  // destructor too. Must not be called from a WriteAsync callback.
   virtual Status Close() = 0;
 };
 

@@ -1,0 +1,116 @@
+#include "edge/metrics.h"
+
+#include <fmt/format.h>
+
+#include <mutex>
+
+namespace kumo::edge {
+
+template <typename T>
+T& Metrics::Find(std::map<std::string, std::unique_ptr<T>>& map, const std::string& key) {
+  {
+    std::shared_lock lock(mu_);
+    auto it = map.find(key);
+    if (it != map.end()) return *it->second;
+  }
+  std::unique_lock lock(mu_);
+  auto& slot = map[key];
+  if (!slot) slot = std::make_unique<T>();
+  return *slot;
+}
+
+void Metrics::Record(const std::string& service, const std::string& operation, int status,
+                     const std::string& error_code, int64_t latency_nanos) {
+  total_.fetch_add(1, std::memory_order_relaxed);
+  std::string key = service;
+  key.push_back('\0');
+  key += operation;
+  Series& s = Find(series_, key);
+  s.count.fetch_add(1, std::memory_order_relaxed);
+  s.sum_nanos.fetch_add(latency_nanos, std::memory_order_relaxed);
+  double seconds = static_cast<double>(latency_nanos) / 1e9;
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) {
+      s.buckets[i].fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+  }
+  if (!error_code.empty()) {
+    key.push_back('\0');
+    key += error_code;
+    Find(errors_, key).count.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Metrics::AddCollector(std::function<void(std::string&)> collector) {
+  std::unique_lock lock(mu_);
+  collectors_.push_back(std::move(collector));
+}
+
+namespace {
+
+// Prometheus label values escape backslash, quote and newline.
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::pair<std::string_view, std::string_view> SplitKey(std::string_view key) {
+  size_t z = key.find('\0');
+  return {key.substr(0, z), key.substr(z + 1)};
+}
+
+}  // namespace
+
+std::string Metrics::Render() const {
+  std::string out;
+  std::vector<std::function<void(std::string&)>> collectors;
+  {
+    std::shared_lock lock(mu_);
+    out += "# HELP kumo_requests_total Requests answered, by service and operation.\n";
+    out += "# TYPE kumo_requests_total counter\n";
+    for (const auto& [key, s] : series_) {
+      auto [service, op] = SplitKey(key);
+      out += fmt::format("kumo_requests_total{{service=\"{}\",operation=\"{}\"}} {}\n", Label(service),
+                         Label(op), s->count.load());
+    }
+    out += "# HELP kumo_request_duration_seconds Request latency at the edge.\n";
+    out += "# TYPE kumo_request_duration_seconds histogram\n";
+    for (const auto& [key, s] : series_) {
+      auto [service, op] = SplitKey(key);
+      std::string labels = fmt::format("service=\"{}\",operation=\"{}\"", Label(service), Label(op));
+      int64_t cumulative = 0;
+      for (size_t i = 0; i < kBuckets.size(); ++i) {
+        cumulative += s->buckets[i].load();
+        out += fmt::format("kumo_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
+                           kBuckets[i], cumulative);
+      }
+      out += fmt::format("kumo_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
+                         s->count.load());
+      out += fmt::format("kumo_request_duration_seconds_sum{{{}}} {:.6f}\n", labels,
+                         static_cast<double>(s->sum_nanos.load()) / 1e9);
+      out += fmt::format("kumo_request_duration_seconds_count{{{}}} {}\n", labels, s->count.load());
+    }
+    out += "# HELP kumo_errors_total Error answers, by service, operation and AWS error code.\n";
+    out += "# TYPE kumo_errors_total counter\n";
+    for (const auto& [key, e] : errors_) {
+      auto [service, rest] = SplitKey(key);
+      auto [op, code] = SplitKey(rest);
+      out += fmt::format("kumo_errors_total{{service=\"{}\",operation=\"{}\",code=\"{}\"}} {}\n",
+                         Label(service), Label(op), Label(code), e->count.load());
+    }
+    collectors = collectors_;
+  }
+  for (const auto& c : collectors) c(out);
+  return out;
+}
+
+}  // namespace kumo::edge

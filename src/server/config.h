@@ -1,0 +1,26 @@
+// ServerConfig: everything `kumo server` can be told on its command line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kumo::server {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4566;
+  std::string data_dir = ".kumo";
+  bool in_memory = false;
+  std::string auth = "off";       // "off" or "sigv4"
+  std::string credentials_file;   // AWS shared-credentials INI; empty: test/test
+  std::string region = "us-east-1";
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+  int threads = 0;                 // 0: one per core
+  bool fsync = true;
+  uint64_t max_body_mb = 80;       // request body limit (a 50 MB zip is ~67 MB as JSON)               // fsync the WAL before acknowledging writes
+};
+
+inline constexpr char kAccountId[] = "000000000000";
+inline constexpr char kVersion[] = "0.1.0";
+
+}  // namespace kumo::server

@@ -1,0 +1,160 @@
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "common/clock.h"
+#include "edge/http_server.h"
+#include "edge/router.h"
+#include "server/sts_service.h"
+#include "storage/store.h"
+
+namespace kumo::server {
+
+namespace asio = boost::asio;
+
+struct Server::Impl {
+  ServerConfig config;
+  asio::io_context io;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<edge::Router> router;
+  std::unique_ptr<edge::HttpServer> http;
+  std::optional<asio::signal_set> signals;
+  std::vector<std::thread> threads;
+  int64_t started_millis = 0;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop_requested = false;
+  bool stopped = false;
+
+  explicit Impl(ServerConfig c) : config(std::move(c)), io(ThreadCount(config)) {}
+
+  static int ThreadCount(const ServerConfig& c) {
+    if (c.threads > 0) return c.threads;
+    unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 2 : static_cast<int>(n);
+  }
+
+  void AddInternalRoutes() {
+    router->AddInternal("/_kumo/health", [this](edge::Call, edge::Responder responder) {
+      boost::json::object services;
+      for (const auto& name : router->ServiceNames()) services[name] = "running";
+      boost::json::object body{
+          {"version", kVersion},
+          {"uptime_seconds", (Clock::System().NowMillis() - started_millis) / 1000},
+          {"region", config.region},
+          {"storage", config.in_memory ? "memory" : "rocksdb"},
+          {"services", services}};
+      responder.Send(edge::Response::Text(200, boost::json::serialize(body), "application/json"));
+    });
+    router->AddInternal("/_kumo/metrics", [this](edge::Call, edge::Responder responder) {
+      responder.Send(edge::Response::Text(200, router->metrics().Render(),
+                                          "text/plain; version=0.0.4"));
+    });
+  }
+
+  void Shutdown() {
+    {
+      std::lock_guard lock(mu);
+      if (stopped) return;
+      stopped = true;
+    }
+    spdlog::info("shutting down: no new connections; finishing {} request(s) in flight",
+                 http->InFlight());
+    http->Stop();
+    if (signals) {
+      boost::system::error_code ignored;
+      signals->cancel(ignored);
+    }
+    // Requests in flight get a bounded grace period to finish.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (http->InFlight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    // Responses written after the last handler answered need a moment on the wire.
+    io.stop();
+    for (auto& t : threads) t.join();
+    threads.clear();
+    Status closed = store->Close();
+    if (!closed.ok()) spdlog::error("closing the store: {}", closed.error().message);
+    spdlog::info("stopped");
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { impl_->Shutdown(); }
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
+  auto impl = std::make_unique<Impl>(config);
+  impl->started_millis = Clock::System().NowMillis();
+
+  storage::Options store_options;
+  store_options.path = config.data_dir + "/db";
+  store_options.in_memory = config.in_memory;
+  store_options.durability = config.fsync ? storage::Durability::kSync : storage::Durability::kProcess;
+  KUMO_ASSIGN_OR_RETURN(impl->store, storage::Store::Open(store_options));
+
+  impl->router = std::make_unique<edge::Router>(config.region, Clock::System());
+  impl->AddInternalRoutes();
+  impl->router->Register(StsService());
+
+  edge::HttpServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.body_limit = config.max_body_mb * 1024 * 1024;
+  edge::Router* router = impl->router.get();
+  impl->http = std::make_unique<edge::HttpServer>(
+      impl->io, http_options,
+      [router](edge::Request request, std::shared_ptr<edge::ResponseSink> sink) {
+        router->Handle(std::move(request), std::move(sink));
+      });
+  KUMO_ASSIGN_OR_RETURN(uint16_t port, impl->http->Listen());
+  (void)port;
+  // Signals are caught from before the ready line, so a stop right after it
+  // is still a clean shutdown.
+  Impl* raw = impl.get();
+  raw->signals.emplace(raw->io, SIGINT, SIGTERM);
+  raw->signals->async_wait([raw](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("received signal {}", signal);
+    std::lock_guard lock(raw->mu);
+    raw->stop_requested = true;
+    raw->cv.notify_all();
+  });
+  int n = Impl::ThreadCount(config);
+  for (int i = 0; i < n; ++i) {
+    impl->threads.emplace_back([io = &impl->io] { io->run(); });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const { return impl_->http->port(); }
+
+std::vector<std::string> Server::ServiceNames() const { return impl_->router->ServiceNames(); }
+
+void Server::Stop() {
+  std::lock_guard lock(impl_->mu);
+  impl_->stop_requested = true;
+  impl_->cv.notify_all();
+}
+
+int Server::Run() {
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->cv.wait(lock, [this] { return impl_->stop_requested; });
+  }
+  impl_->Shutdown();
+  return 0;
+}
+
+}  // namespace kumo::server
