@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace kumo {
@@ -84,9 +85,41 @@ std::string RandomHex(size_t n) {
   return HexEncode(bytes);
 }
 
+namespace {
+
+// xoshiro256** (Blackman and Vigna): fast, 256-bit state, seeded per thread.
+class FastRandom {
+ public:
+  FastRandom() {
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(s_), sizeof s_) != 1) {
+      throw std::runtime_error("RAND_bytes failed");
+    }
+  }
+  uint64_t Next() {
+    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+};
+
+}  // namespace
+
 std::string NewUuid() {
+  thread_local FastRandom random;
   unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
+  uint64_t hi = random.Next(), lo = random.Next();
+  std::memcpy(b, &hi, 8);
+  std::memcpy(b + 8, &lo, 8);
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   std::string hex = HexEncode(std::string_view(reinterpret_cast<char*>(b), sizeof b));

@@ -19,7 +19,9 @@ std::string Sha256(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 std::string Md5(std::string_view data);
 
-// A random RFC 4122 version 4 UUID, lower-case: AWS request ids look like this.
+// A random RFC 4122 version 4 UUID, lower-case: AWS request ids look like
+// this. Unique, not secret: it comes from a fast per-thread generator seeded
+// from the OS; use RandomHex for tokens.
 std::string NewUuid();
 // `n` random bytes, hex-encoded (2n characters).
 std::string RandomHex(size_t n);

@@ -75,8 +75,14 @@ Result<CredentialStore> CredentialStore::Parse(std::string_view text, std::strin
     rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
     ++line_number;
     std::string_view line = Trim(raw);
-    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
-    if (in_value && IsBlank(raw.front())) continue;  // nested setting, e.g. "s3 =\n  region = x"
+    if (line.empty()) {
+      in_value = false;
+      continue;
+    }
+    if (line.front() == '#' || line.front() == ';') continue;
+    // An indented line right after a value continues it (nested settings such
+    // as "s3 =\n  max_concurrent_requests = 20"); none of them matter here.
+    if (in_value && IsBlank(raw.front()) && line.front() != '[') continue;
     in_value = false;
 
     if (line.front() == '[') {

@@ -4,12 +4,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <list>
 #include <mutex>
 #include <optional>
-#include <set>
 
 namespace kumo::edge {
 
@@ -17,63 +17,76 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
 class Session;
 
+// Per-context bookkeeping, touched only on that context's thread.
+struct ContextState {
+  explicit ContextState(asio::io_context& io_in) : io(io_in), sweep(io_in) {}
+  asio::io_context& io;
+  asio::steady_timer sweep;
+  std::list<std::weak_ptr<Session>> sessions;
+};
+
 }  // namespace
 
 struct HttpServer::State {
-  asio::io_context& io;
+  IoPool& pool;
   HttpServerOptions options;
   RequestHandler handler;
   std::optional<tcp::acceptor> acceptor;
+  std::vector<std::unique_ptr<ContextState>> contexts;
   std::atomic<int64_t> in_flight{0};
   std::atomic<bool> stopping{false};
   uint16_t port = 0;
-  std::mutex sessions_mu;
-  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
 
-  State(asio::io_context& io_in, HttpServerOptions o, RequestHandler h)
-      : io(io_in), options(std::move(o)), handler(std::move(h)) {}
+  State(IoPool& p, HttpServerOptions o, RequestHandler h)
+      : pool(p), options(std::move(o)), handler(std::move(h)) {
+    for (size_t i = 0; i < pool.size(); ++i) contexts.push_back(std::make_unique<ContextState>(pool.At(i)));
+  }
+  ContextState& ContextFor(asio::io_context& io) {
+    for (auto& c : contexts) {
+      if (&c->io == &io) return *c;
+    }
+    return *contexts.front();  // unreachable: every socket is made on a pool context
+  }
 };
 
 namespace {
 
 // One TCP connection: read a request, hand it to the handler, write the
-// answer, repeat while keep-alive. All socket work runs on the strand.
+// answer, repeat while keep-alive. Everything runs on its context's thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server, ContextState& ctx)
+      : socket_(std::move(socket)), server_(std::move(server)), ctx_(ctx) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
-  }
-
-  // Closes the connection if it is idle (between requests); a busy one closes
-  // after its answer because `stopping` turns keep-alive off.
-  void CloseIfIdle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
-      }
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      self->ctx_.sessions.push_back(self);
+      self->ReadHeader();
     });
   }
 
-  // Called by the sink, from any thread.
+  // Runs on the context's thread: closes the socket when its deadline passed.
+  void Sweep(SteadyClock::time_point now, bool stopping) {
+    if (deadline_ != SteadyClock::time_point{} && now >= deadline_) Close();
+    else if (stopping && !busy_) Close();
+  }
+
+  // From the sink, on any thread.
   void Answer(Response response) {
-    asio::post(stream_.get_executor(),
-               [self = shared_from_this(), r = std::move(response)]() mutable {
-                 self->Write(std::move(r));
-               });
+    if (ctx_.io.get_executor().running_in_this_thread()) return Write(std::move(response));
+    asio::post(socket_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
+      self->Write(std::move(r));
+    });
   }
 
  private:
@@ -82,8 +95,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(64 * 1024);
-    stream_.expires_after(server_->options.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
+    deadline_ = SteadyClock::now() + server_->options.idle_timeout;
+    http::async_read_header(socket_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) {
                               self->OnHeader(ec);
                             });
@@ -92,14 +105,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     busy_ = true;
-    stream_.expires_after(server_->options.request_timeout);
-    auto& req = parser_->get();
-    auto expect = req[http::field::expect];
-    if (beast::iequals(expect, "100-continue")) {
+    deadline_ = SteadyClock::now() + server_->options.request_timeout;
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       // The client waits for this before sending the body.
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
-        if (ec) return self->Fail(ec);
+      http::async_write(socket_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
         self->ReadBody();
       });
       return;
@@ -108,7 +119,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
+    if (parser_->is_done()) return OnBody({});
+    http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
@@ -121,9 +133,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == http::error::header_limit) return WriteAndClose(431, "Request header too large");
     if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == http::error::partial_message) {
-      return Fail(ec);
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::bad_descriptor || ec == http::error::partial_message) {
+      return Close();
     }
     WriteAndClose(400, "Malformed HTTP request: " + ec.message());
   }
@@ -134,8 +146,8 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     Request request = ToRequest(std::move(msg));
-    stream_.expires_never();  // the handler may take as long as it needs
-    server_->in_flight.fetch_add(1);
+    deadline_ = {};  // the handler may take as long as it needs
+    server_->in_flight.fetch_add(1, std::memory_order_relaxed);
     server_->handler(std::move(request), std::make_shared<Sink>(shared_from_this()));
   }
 
@@ -146,12 +158,14 @@ class Session : public std::enable_shared_from_this<Session> {
     size_t q = r.target.find('?');
     r.raw_path = r.target.substr(0, q);
     if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
-    auto decoded = PercentDecode(r.raw_path, false);
-    r.path = decoded ? std::move(*decoded) : r.raw_path;
-    r.query = ParseQueryString(r.raw_query, true);
-    for (const auto& f : msg) {
-      r.headers.Add(std::string(f.name_string()), std::string(f.value()));
+    if (r.raw_path.find('%') == std::string::npos) {
+      r.path = r.raw_path;
+    } else {
+      auto decoded = PercentDecode(r.raw_path, false);
+      r.path = decoded ? std::move(*decoded) : r.raw_path;
     }
+    if (!r.raw_query.empty()) r.query = ParseQueryString(r.raw_query, true);
+    for (const auto& f : msg) r.headers.Add(std::string(f.name_string()), std::string(f.value()));
     r.body = std::move(msg.body());
     r.remote_address = remote_;
     return r;
@@ -169,71 +183,82 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   void Write(Response response) {
-    server_->in_flight.fetch_sub(1);
+    server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(version_);
     res->result(static_cast<unsigned>(response.status));
     for (auto& [k, v] : response.headers.fields()) res->insert(k, v);
     res->body() = std::move(response.body);
-    bool keep = keep_alive_ && !server_->stopping.load();
+    bool keep = keep_alive_ && !server_->stopping.load(std::memory_order_relaxed);
     res->keep_alive(keep);
     res->prepare_payload();
-    stream_.expires_after(server_->options.request_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
-      if (ec) return self->Fail(ec);
-      if (!keep) return self->Close();
+    deadline_ = SteadyClock::now() + server_->options.request_timeout;
+    http::async_write(socket_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+      if (ec || !keep) return self->Close();
       self->ReadHeader();
     });
   }
 
   void WriteAndClose(int status, std::string message) {
     keep_alive_ = false;
-    server_->in_flight.fetch_add(1);  // Write() balances it
-    Response r = Response::Json(status, "{\"message\":\"" + message + "\"}");
-    Write(std::move(r));
+    server_->in_flight.fetch_add(1, std::memory_order_relaxed);  // Write() balances it
+    Write(Response::Json(status, "{\"message\":\"" + message + "\"}"));
   }
 
   void Close() {
+    deadline_ = {};
+    if (!socket_.is_open()) return;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
-  void Fail(beast::error_code) { Close(); }
-
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   std::shared_ptr<HttpServer::State> server_;
+  ContextState& ctx_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string remote_;
+  SteadyClock::time_point deadline_{};
   bool keep_alive_ = true;
   bool busy_ = false;
   unsigned version_ = 11;
 };
 
+void ScheduleSweep(std::shared_ptr<HttpServer::State> state, ContextState* ctx) {
+  ctx->sweep.expires_after(std::chrono::seconds(1));
+  ctx->sweep.async_wait([state, ctx](beast::error_code ec) {
+    if (ec) return;
+    auto now = SteadyClock::now();
+    bool stopping = state->stopping.load();
+    for (auto it = ctx->sessions.begin(); it != ctx->sessions.end();) {
+      if (auto s = it->lock()) {
+        s->Sweep(now, stopping);
+        ++it;
+      } else {
+        it = ctx->sessions.erase(it);
+      }
+    }
+    ScheduleSweep(state, ctx);
+  });
+}
+
 void Accept(std::shared_ptr<HttpServer::State> state) {
-  state->acceptor->async_accept(
-      asio::make_strand(state->io), [state](beast::error_code ec, tcp::socket socket) {
-        if (state->stopping.load() || !state->acceptor->is_open()) return;
-        if (!ec) {
-          socket.set_option(tcp::no_delay(true), ec);
-          auto session = std::make_shared<Session>(std::move(socket), state);
-          {
-            std::lock_guard lock(state->sessions_mu);
-            // Forget sessions that ended, so the set stays small.
-            std::erase_if(state->sessions, [](const auto& w) { return w.expired(); });
-            state->sessions.insert(session);
-          }
-          session->Start();
-        }
-        Accept(state);
-      });
+  asio::io_context& target = state->pool.Next();
+  state->acceptor->async_accept(target, [state, &target](beast::error_code ec, tcp::socket socket) {
+    if (state->stopping.load() || !state->acceptor->is_open()) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(socket), state, state->ContextFor(target))->Start();
+    }
+    Accept(state);
+  });
 }
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options, RequestHandler handler)
-    : state_(std::make_shared<State>(io, std::move(options), std::move(handler))) {}
+HttpServer::HttpServer(IoPool& pool, HttpServerOptions options, RequestHandler handler)
+    : state_(std::make_shared<State>(pool, std::move(options), std::move(handler))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -243,7 +268,7 @@ Result<uint16_t> HttpServer::Listen() {
   if (ec) return InvalidArgument("Invalid listen address '" + state_->options.host + "'");
   tcp::endpoint endpoint(address, state_->options.port);
   std::string where = state_->options.host + ":" + std::to_string(state_->options.port);
-  auto& acceptor = state_->acceptor.emplace(asio::make_strand(state_->io));
+  auto& acceptor = state_->acceptor.emplace(state_->pool.At(0));
   if (acceptor.open(endpoint.protocol(), ec); ec) return Internal("open " + where + ": " + ec.message());
   if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
     return Internal("setsockopt " + where + ": " + ec.message());
@@ -253,6 +278,9 @@ Result<uint16_t> HttpServer::Listen() {
     return Internal("listen " + where + ": " + ec.message());
   }
   state_->port = acceptor.local_endpoint().port();
+  for (auto& ctx : state_->contexts) {
+    asio::post(ctx->io, [state = state_, c = ctx.get()] { ScheduleSweep(state, c); });
+  }
   Accept(state_);
   return state_->port;
 }
@@ -260,14 +288,18 @@ Result<uint16_t> HttpServer::Listen() {
 void HttpServer::Stop() {
   if (state_->stopping.exchange(true)) return;
   if (state_->acceptor) {
-    asio::post(state_->acceptor->get_executor(), [state = state_] {
+    asio::post(state_->pool.At(0), [state = state_] {
       beast::error_code ec;
       state->acceptor->close(ec);
     });
   }
-  std::lock_guard lock(state_->sessions_mu);
-  for (auto& weak : state_->sessions) {
-    if (auto s = weak.lock()) s->CloseIfIdle();
+  // Idle connections close now; busy ones after their answer (keep-alive is off).
+  for (auto& ctx : state_->contexts) {
+    asio::post(ctx->io, [c = ctx.get()] {
+      for (auto& weak : c->sessions) {
+        if (auto s = weak.lock()) s->Sweep(SteadyClock::now(), true);
+      }
+    });
   }
 }
 

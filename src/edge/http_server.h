@@ -6,8 +6,14 @@
 // byte arrived and an idle timeout between requests. No timeout applies while
 // the handler holds the request (a long poll may wait for minutes).
 //
-// Thread-safety: Listen/Stop from any thread. Handlers run on the io_context's
-// threads and may answer from any thread through the ResponseSink.
+// Each connection lives on one context of an IoPool; its reads, the handler
+// call and its writes all run on that context's thread. An answer given on
+// that thread is written at once; from another thread it is posted there.
+// Timeouts are enforced by a once-a-second sweep per context, not a timer per
+// operation, to keep the hot path free of timer work.
+//
+// Thread-safety: Listen/Stop from any thread. Handlers may answer from any
+// thread through the ResponseSink.
 #pragma once
 
 #include <atomic>
@@ -19,11 +25,8 @@
 
 #include "common/status.h"
 #include "edge/http_types.h"
+#include "edge/io_pool.h"
 #include "edge/service.h"
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace kumo::edge {
 
@@ -40,7 +43,7 @@ using RequestHandler = std::function<void(Request, std::shared_ptr<ResponseSink>
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& io, HttpServerOptions options, RequestHandler handler);
+  HttpServer(IoPool& pool, HttpServerOptions options, RequestHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

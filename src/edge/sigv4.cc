@@ -63,7 +63,8 @@ int64_t ParseBasicDate(std::string_view text) {
       minute < 0 || minute > 59 || second < 0 || second > 60) {
     return -1;
   }
-  const int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  const int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   return seconds * 1000;
 }
 
@@ -95,14 +96,17 @@ std::optional<std::string> ParseCredential(std::string_view credential, SigV4Aut
   while (count < 5 && !rest.empty()) parts[count++] = NextToken(rest, '/');
   if (count != 5 || !rest.empty() || credential.back() == '/') {
     return "Credential must have exactly 5 slash-delimited elements, e.g. "
-           "keyid/date/region/service/term, got '" + std::string(credential) + "'";
+           "keyid/date/region/service/term, got '" +
+           std::string(credential) + "'";
   }
   if (parts[4] != kTerminator) {
     return "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
            std::string(parts[4]) + "'.";
   }
-  if (parts[2].empty()) return std::string("Credential should be scoped to a valid region, not ''.");
-  if (parts[3].empty()) return std::string("Credential should be scoped to a valid service, not ''.");
+  if (parts[2].empty())
+    return std::string("Credential should be scoped to a valid region, not ''.");
+  if (parts[3].empty())
+    return std::string("Credential should be scoped to a valid service, not ''.");
   auth.access_key = parts[0];
   auth.date = parts[1];
   auth.region = parts[2];
@@ -142,10 +146,12 @@ SigV4ParseResult ParseHeader(const Request& request, std::string_view header) {
   if (!has_signature) missing += "Authorization header requires 'Signature' parameter. ";
   if (!has_signed_headers) missing += "Authorization header requires 'SignedHeaders' parameter. ";
   if (!amz_date && !http_date) {
-    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+    missing +=
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   }
   if (!missing.empty()) {
-    return Malformed(SigV4FailureKind::kMalformedHeader, missing + "Authorization=" + std::string(value));
+    return Malformed(SigV4FailureKind::kMalformedHeader,
+                     missing + "Authorization=" + std::string(value));
   }
   if (algorithm != kAlgorithm) {
     return Malformed(SigV4FailureKind::kMalformedHeader,
@@ -183,14 +189,15 @@ PresignedParams ScanQuery(std::string_view raw_query) {
     size_t eq = part.find('=');
     std::string_view key = part.substr(0, eq);
     if (key.size() < 6 || key.substr(0, 6) != "X-Amz-") continue;
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     std::string_view name = key.substr(6);
-    std::optional<std::string_view>* slot = name == "Algorithm"       ? &p.algorithm
-                                            : name == "Credential"    ? &p.credential
-                                            : name == "Date"          ? &p.date
-                                            : name == "Expires"       ? &p.expires
-                                            : name == "SignedHeaders" ? &p.signed_headers
-                                            : name == "Signature"     ? &p.signature
+    std::optional<std::string_view>* slot = name == "Algorithm"        ? &p.algorithm
+                                            : name == "Credential"     ? &p.credential
+                                            : name == "Date"           ? &p.date
+                                            : name == "Expires"        ? &p.expires
+                                            : name == "SignedHeaders"  ? &p.signed_headers
+                                            : name == "Signature"      ? &p.signature
                                             : name == "Security-Token" ? &p.token
                                                                        : nullptr;
     if (slot != nullptr && !slot->has_value()) *slot = value;
@@ -205,8 +212,8 @@ std::string Decoded(std::string_view raw) {
 
 SigV4ParseResult ParseQuery(const PresignedParams& p) {
   const std::pair<const std::optional<std::string_view>*, const char*> required[] = {
-      {&p.algorithm, "X-Amz-Algorithm"},         {&p.credential, "X-Amz-Credential"},
-      {&p.signature, "X-Amz-Signature"},         {&p.signed_headers, "X-Amz-SignedHeaders"},
+      {&p.algorithm, "X-Amz-Algorithm"}, {&p.credential, "X-Amz-Credential"},
+      {&p.signature, "X-Amz-Signature"}, {&p.signed_headers, "X-Amz-SignedHeaders"},
       {&p.date, "X-Amz-Date"},
   };
   for (const auto& [param, name] : required) {
@@ -216,29 +223,31 @@ SigV4ParseResult ParseQuery(const PresignedParams& p) {
                            "'. Re-examine the query-string parameters.");
     }
   }
-  if (Decoded(**p.algorithm) != kAlgorithm) {
+  if (Decoded(*p.algorithm) != kAlgorithm) {
     return Malformed(SigV4FailureKind::kMalformedQuery,
                      "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
   }
   SigV4Auth auth;
   auth.presigned = true;
-  std::string credential = Decoded(**p.credential);
+  std::string credential = Decoded(*p.credential);
   if (auto error = ParseCredential(credential, auth)) {
     return Malformed(SigV4FailureKind::kMalformedQuery, std::move(*error));
   }
-  std::string date = Decoded(**p.date);
+  std::string date = Decoded(*p.date);
   auth.amz_date_millis = ParseBasicDate(date);
-  if (auth.amz_date_millis < 0) return Malformed(SigV4FailureKind::kMalformedQuery, BadDateMessage(date));
+  if (auth.amz_date_millis < 0)
+    return Malformed(SigV4FailureKind::kMalformedQuery, BadDateMessage(date));
   auth.amz_date = std::move(date);
   if (p.expires) {
-    std::string_view text = **p.expires;
+    std::string_view text = *p.expires;
     int64_t seconds = 0;
     bool digits = !text.empty() && text.size() <= 12;
     for (char c : text) {
       digits = digits && c >= '0' && c <= '9';
       seconds = seconds * 10 + (c - '0');
     }
-    if (!digits) return Malformed(SigV4FailureKind::kMalformedQuery, "X-Amz-Expires should be a number");
+    if (!digits)
+      return Malformed(SigV4FailureKind::kMalformedQuery, "X-Amz-Expires should be a number");
     if (seconds > kMaxPresignExpiresSeconds) {
       return Malformed(SigV4FailureKind::kMalformedQuery,
                        "X-Amz-Expires must be less than a week (in seconds) that is; 604800");
@@ -250,9 +259,9 @@ SigV4ParseResult ParseQuery(const PresignedParams& p) {
                      "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
                      "X-Amz-Expires parameters.");
   }
-  auth.signed_headers = Decoded(**p.signed_headers);
-  auth.signature = Decoded(**p.signature);
-  if (p.token) auth.security_token = Decoded(**p.token);
+  auth.signed_headers = Decoded(*p.signed_headers);
+  auth.signature = Decoded(*p.signature);
+  if (p.token) auth.security_token = Decoded(*p.token);
   return SigV4ParseResult{std::move(auth), std::nullopt};
 }
 
@@ -363,7 +372,8 @@ std::optional<SigV4Failure> CheckTime(const SigV4Auth& auth, int64_t now_millis)
     int64_t lifetime = auth.expires_seconds * 1000;
     if (!IsS3(auth.service)) lifetime = std::max(lifetime, kMaxClockSkewMillis);
     if (now_millis - t > lifetime) {
-      return SigV4Failure{SigV4FailureKind::kPresignExpired, TimeMessage(auth, now_millis, lifetime)};
+      return SigV4Failure{SigV4FailureKind::kPresignExpired,
+                          TimeMessage(auth, now_millis, lifetime)};
     }
     return std::nullopt;
   }
@@ -465,8 +475,9 @@ std::optional<SigV4Failure> VerifySigV4(const Request& request, const SigV4Auth&
   if (auth.date != amz_day) {
     return SigV4Failure{SigV4FailureKind::kSignatureMismatch,
                         "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
-                        "of date from HTTP: '" + auth.date + "' != '" + std::string(amz_day) +
-                            "', from '" + auth.amz_date + "'."};
+                        "of date from HTTP: '" +
+                            auth.date + "' != '" + std::string(amz_day) + "', from '" +
+                            auth.amz_date + "'."};
   }
   if (auto failure = CheckTime(auth, now_millis)) return failure;
   std::string expected =
@@ -525,7 +536,8 @@ Error AuthError(Protocol protocol, const std::string& service, const SigV4Failur
   switch (failure.kind) {
     case SigV4FailureKind::kMalformedHeader:
     case SigV4FailureKind::kMalformedQuery:
-      return Error{query ? 400 : status, query ? "IncompleteSignature" : "IncompleteSignatureException",
+      return Error{query ? 400 : status,
+                   query ? "IncompleteSignature" : "IncompleteSignatureException",
                    with_default("The request signature does not conform to AWS standards.")};
     case SigV4FailureKind::kUnknownAccessKey:
       return Error{status, query ? "InvalidClientTokenId" : "UnrecognizedClientException",

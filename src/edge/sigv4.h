@@ -44,20 +44,20 @@ struct SigV4Auth {
   // The request time in ISO 8601 basic form ("20150830T123600Z"), from
   // X-Amz-Date (header or presigned query), else from the Date header.
   std::string amz_date;
-  int64_t amz_date_millis = 0;  // the same instant, epoch milliseconds
-  bool presigned = false;       // from the query string, not the header
+  int64_t amz_date_millis = 0;   // the same instant, epoch milliseconds
+  bool presigned = false;        // from the query string, not the header
   int64_t expires_seconds = -1;  // X-Amz-Expires; -1 when absent (header auth)
-  std::string security_token;   // X-Amz-Security-Token (header or query), or empty
+  std::string security_token;    // X-Amz-Security-Token (header or query), or empty
 };
 
 enum class SigV4FailureKind {
-  kMalformedHeader,     // Authorization header incomplete or malformed (400)
-  kMalformedQuery,      // presigned query parameters incomplete or malformed (400)
-  kSignatureMismatch,   // the signature does not match (includes scope-date mismatch)
-  kUnknownAccessKey,    // no secret for the access key (set by the caller)
-  kRequestTimeSkewed,   // request time more than 15 minutes from now
-  kPresignExpired,      // presigned URL used after X-Amz-Date + X-Amz-Expires
-  kPayloadHashMismatch, // x-amz-content-sha256 is a hash and the body differs
+  kMalformedHeader,      // Authorization header incomplete or malformed (400)
+  kMalformedQuery,       // presigned query parameters incomplete or malformed (400)
+  kSignatureMismatch,    // the signature does not match (includes scope-date mismatch)
+  kUnknownAccessKey,     // no secret for the access key (set by the caller)
+  kRequestTimeSkewed,    // request time more than 15 minutes from now
+  kPresignExpired,       // presigned URL used after X-Amz-Date + X-Amz-Expires
+  kPayloadHashMismatch,  // x-amz-content-sha256 is a hash and the body differs
 };
 
 struct SigV4Failure {
@@ -100,8 +100,8 @@ std::string StringToSign(const SigV4Auth& auth, std::string_view canonical_reque
 
 // The raw 32-byte key HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region),
 // service), "aws4_request"), from a small per-thread cache keyed by all four.
-std::string SigningKey(std::string_view secret_key, std::string_view date,
-                       std::string_view region, std::string_view service);
+std::string SigningKey(std::string_view secret_key, std::string_view date, std::string_view region,
+                       std::string_view service);
 
 // Lower-case hex HMAC-SHA256 of `string_to_sign` under the signing key.
 std::string ComputeSignature(std::string_view secret_key, const SigV4Auth& auth,

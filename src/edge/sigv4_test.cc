@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/encoding.h"
 
 namespace kumo::edge {
 namespace {
@@ -196,7 +197,8 @@ constexpr char kAuthz[] =
     "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 
 Request Vanilla() {
-  Request r = RequestFromWire("GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:20150830T123600Z");
+  Request r =
+      RequestFromWire("GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:20150830T123600Z");
   r.headers.Add("Authorization", kAuthz);
   return r;
 }
@@ -238,11 +240,13 @@ TEST(ParseSigV4, ReadsEveryFieldOfTheAuthorizationHeader) {
 }
 
 TEST(ParseSigV4, AcceptsComponentsWithoutSpacesAfterCommas) {
-  Request r = RequestFromWire("GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:20150830T123600Z");
-  r.headers.Add("Authorization",
-                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request,"
-                "SignedHeaders=host;x-amz-date,Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260"
-                "956d9b8aae1d763fbf31");
+  Request r =
+      RequestFromWire("GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:20150830T123600Z");
+  r.headers.Add(
+      "Authorization",
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request,"
+      "SignedHeaders=host;x-amz-date,Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260"
+      "956d9b8aae1d763fbf31");
   SigV4ParseResult parsed = ParseSigV4(r);
   ASSERT_TRUE(parsed.auth);
   EXPECT_EQ(VerifySigV4(r, *parsed.auth, kSuiteSecret, kSuiteNow), std::nullopt);
@@ -251,7 +255,8 @@ TEST(ParseSigV4, AcceptsComponentsWithoutSpacesAfterCommas) {
 // The 2011 edition of AWS's suite (get-vanilla) signs the Date header, with no
 // X-Amz-Date: the string to sign carries the date converted to ISO 8601 basic.
 TEST(ParseSigV4, FallsBackToTheDateHeader) {
-  Request r = RequestFromWire("GET / HTTP/1.1\nDate:Mon, 09 Sep 2011 23:36:00 GMT\nHost:host.foo.com");
+  Request r =
+      RequestFromWire("GET / HTTP/1.1\nDate:Mon, 09 Sep 2011 23:36:00 GMT\nHost:host.foo.com");
   r.headers.Add("Authorization",
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20110909/us-east-1/host/aws4_request, "
                 "SignedHeaders=date;host, "
@@ -338,8 +343,8 @@ constexpr char kPresignBase[] =
     "aws4_request&X-Amz-Date=20240115T093000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=ab";
 
 TEST(ParseSigV4, ReadsPresignedQueryParameters) {
-  SigV4ParseResult parsed =
-      ParseSigV4(Presigned(std::string(kPresignBase) + "&X-Amz-Expires=900&X-Amz-Security-Token=a%2Bb"));
+  SigV4ParseResult parsed = ParseSigV4(
+      Presigned(std::string(kPresignBase) + "&X-Amz-Expires=900&X-Amz-Security-Token=a%2Bb"));
   ASSERT_TRUE(parsed.auth) << parsed.failure->message;
   const SigV4Auth& a = *parsed.auth;
   EXPECT_TRUE(a.presigned);
@@ -396,7 +401,8 @@ TEST(CanonicalRequest, QueryIsReencodedAndSortedByEncodedKeyThenValue) {
 }
 
 TEST(CanonicalRequest, PayloadHashComesFromTheHeaderWhenSent) {
-  Request r = RequestFromWire("PUT /b/k HTTP/1.1\nHost:h\nx-amz-content-sha256:STREAMING-AWS4-HMAC-SHA256-PAYLOAD\n\nbody");
+  Request r = RequestFromWire(
+      "PUT /b/k HTTP/1.1\nHost:h\nx-amz-content-sha256:STREAMING-AWS4-HMAC-SHA256-PAYLOAD\n\nbody");
   SigV4Auth auth;
   auth.service = "s3";
   std::string creq = CanonicalRequest(r, auth);
@@ -414,6 +420,189 @@ TEST(SigningKey, MatchesAwsExampleAndIsStableAcrossCacheHits) {
             SigningKey(kSuiteSecret, "20120215", "us-east-1", "iam"));
   EXPECT_NE(SigningKey("other", "20120215", "us-east-1", "iam"),
             SigningKey(kSuiteSecret, "20120215", "us-east-1", "iam"));
+}
+
+// --- Verification failures and the errors AWS answers with ---------------------
+
+constexpr int64_t kMinute = 60 * 1000;
+
+SigV4Auth Parsed(const Request& r) {
+  SigV4ParseResult parsed = ParseSigV4(r);
+  EXPECT_TRUE(parsed.auth) << (parsed.failure ? parsed.failure->message : "unsigned");
+  return parsed.auth.value_or(SigV4Auth{});
+}
+
+SigV4FailureKind KindOf(const std::optional<SigV4Failure>& f) {
+  EXPECT_TRUE(f) << "expected a verification failure";
+  return f ? f->kind : SigV4FailureKind::kMalformedHeader;
+}
+
+TEST(VerifySigV4, SignedHeadersAreCoveredAndUnsignedOnesAreNot) {
+  Request r = Vanilla();
+  r.headers.Add("User-Agent", "anything");
+  EXPECT_EQ(VerifySigV4(r, Parsed(r), kSuiteSecret, kSuiteNow), std::nullopt);
+  r.headers.Set("Host", "evil.example.com");
+  EXPECT_EQ(KindOf(VerifySigV4(r, Parsed(r), kSuiteSecret, kSuiteNow)),
+            SigV4FailureKind::kSignatureMismatch);
+}
+
+TEST(VerifySigV4, TamperedBodyOrQueryFails) {
+  Vector v = FindBotocore("dynamodb-put-item");
+  Request r = BotocoreRequest(v);
+  int64_t now = ParseAmzDate("20240115T093000Z");
+  ASSERT_EQ(VerifySigV4(r, Parsed(r), Meta(v)["secret_key"], now), std::nullopt);
+  r.body.back() = ' ';
+  EXPECT_EQ(KindOf(VerifySigV4(r, Parsed(r), Meta(v)["secret_key"], now)),
+            SigV4FailureKind::kSignatureMismatch);
+
+  Vector lv = FindBotocore("lambda-get-function-configuration-space-colon");
+  Request lr = BotocoreRequest(lv);
+  lr.raw_query = "Qualifier=v%202";
+  EXPECT_EQ(KindOf(VerifySigV4(lr, Parsed(lr), Meta(lv)["secret_key"], now)),
+            SigV4FailureKind::kSignatureMismatch);
+}
+
+TEST(VerifySigV4, ScopeDateMustMatchTheRequestDate) {
+  Request r = Vanilla();
+  r.headers.Set("X-Amz-Date", "20150831T000100Z");
+  auto f = VerifySigV4(r, Parsed(r), kSuiteSecret, ParseAmzDate("20150831T000100Z"));
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->kind, SigV4FailureKind::kSignatureMismatch);
+  EXPECT_EQ(f->message,
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+            "HTTP: '20150830' != '20150831', from '20150831T000100Z'.");
+}
+
+TEST(VerifySigV4, RequestTimeWithinFifteenMinutesEitherWay) {
+  Request r = Vanilla();
+  SigV4Auth auth = Parsed(r);
+  EXPECT_EQ(VerifySigV4(r, auth, kSuiteSecret, kSuiteNow + 15 * kMinute), std::nullopt);
+  EXPECT_EQ(VerifySigV4(r, auth, kSuiteSecret, kSuiteNow - 15 * kMinute), std::nullopt);
+
+  auto late = VerifySigV4(r, auth, kSuiteSecret, ParseAmzDate("20150830T130000Z"));
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->kind, SigV4FailureKind::kRequestTimeSkewed);
+  EXPECT_EQ(late->message,
+            "Signature expired: 20150830T123600Z is now earlier than 20150830T124500Z "
+            "(20150830T130000Z - 15 min.)");
+  auto early = VerifySigV4(r, auth, kSuiteSecret, ParseAmzDate("20150830T120000Z"));
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->kind, SigV4FailureKind::kRequestTimeSkewed);
+  EXPECT_EQ(early->message,
+            "Signature not yet current: 20150830T123600Z is still later than 20150830T121500Z "
+            "(20150830T120000Z + 15 min.)");
+}
+
+TEST(VerifySigV4, S3PresignedUrlExpiresExactlyAfterXAmzExpires) {
+  Vector v = FindBotocore("s3-presigned-get");
+  Request r = BotocoreRequest(v);
+  SigV4Auth auth = Parsed(r);
+  std::string secret = Meta(v)["secret_key"];
+  int64_t signed_at = ParseAmzDate("20240115T093000Z");
+  EXPECT_EQ(VerifySigV4(r, auth, secret, signed_at + 900 * 1000), std::nullopt);
+  auto expired = VerifySigV4(r, auth, secret, signed_at + 901 * 1000);
+  EXPECT_EQ(KindOf(expired), SigV4FailureKind::kPresignExpired);
+  Error e = AuthError(Protocol::kRestXml, "s3", *expired);
+  EXPECT_EQ(e.http_status, 403);
+  EXPECT_EQ(e.code, "AccessDenied");
+  EXPECT_EQ(e.message, "Request has expired");
+  // Changing the signature or the signed query fails; X-Amz-Signature itself is not signed.
+  Request tampered = r;
+  tampered.raw_query.replace(tampered.raw_query.find("Expires=900"), 11, "Expires=901");
+  EXPECT_EQ(KindOf(VerifySigV4(tampered, Parsed(tampered), secret, signed_at)),
+            SigV4FailureKind::kSignatureMismatch);
+}
+
+TEST(VerifySigV4, OtherServicesKeepTheFifteenMinuteWindowForShortPresigns) {
+  Vector v = FindBotocore("sts-presigned-get-caller-identity");  // X-Amz-Expires=60
+  Request r = BotocoreRequest(v);
+  SigV4Auth auth = Parsed(r);
+  int64_t signed_at = ParseAmzDate("20240115T093000Z");
+  EXPECT_EQ(VerifySigV4(r, auth, Meta(v)["secret_key"], signed_at + 2 * kMinute), std::nullopt);
+  auto expired = VerifySigV4(r, auth, Meta(v)["secret_key"], signed_at + 16 * kMinute);
+  EXPECT_EQ(KindOf(expired), SigV4FailureKind::kPresignExpired);
+  Error e = AuthError(Protocol::kQuery, "sts", *expired);
+  EXPECT_EQ(e.code, "SignatureDoesNotMatch");
+  EXPECT_EQ(e.message.substr(0, 18), "Signature expired:");
+}
+
+TEST(VerifySigV4, DeclaredPayloadHashMustMatchTheBody) {
+  Vector v = FindBotocore("s3-list-objects-v2-query");  // declares the empty body's hash
+  Request r = BotocoreRequest(v);
+  r.body = "smuggled";
+  auto f = VerifySigV4(r, Parsed(r), Meta(v)["secret_key"], ParseAmzDate("20240115T093000Z"));
+  EXPECT_EQ(KindOf(f), SigV4FailureKind::kPayloadHashMismatch);
+  Error e = AuthError(Protocol::kRestXml, "s3", *f);
+  EXPECT_EQ(e.http_status, 400);
+  EXPECT_EQ(e.code, "XAmzContentSHA256Mismatch");
+}
+
+constexpr char kMismatch[] =
+    "The request signature we calculated does not match the signature you provided. Check your "
+    "AWS Secret Access Key and signing method. Consult the service documentation for details.";
+constexpr char kBadToken[] = "The security token included in the request is invalid.";
+
+TEST(VerifySigV4, WrongSecretGivesAwsMismatchMessage) {
+  Request r = Vanilla();
+  auto f = VerifySigV4(r, Parsed(r), "wrong", kSuiteNow);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->kind, SigV4FailureKind::kSignatureMismatch);
+  EXPECT_EQ(f->message, kMismatch);
+}
+
+// What DynamoDB (JSON), Lambda (REST-JSON), STS (query) and S3 (REST-XML)
+// answer for each failure. `message` nullptr: the failure's own message.
+struct ErrorCase {
+  SigV4FailureKind kind;
+  Protocol protocol;
+  const char* service;
+  int status;
+  const char* code;
+  const char* message;
+};
+
+constexpr SigV4FailureKind kMalformedHeader = SigV4FailureKind::kMalformedHeader;
+constexpr SigV4FailureKind kMalformedQuery = SigV4FailureKind::kMalformedQuery;
+constexpr SigV4FailureKind kMismatchKind = SigV4FailureKind::kSignatureMismatch;
+constexpr SigV4FailureKind kUnknownKey = SigV4FailureKind::kUnknownAccessKey;
+constexpr SigV4FailureKind kSkewed = SigV4FailureKind::kRequestTimeSkewed;
+
+const ErrorCase kErrorCases[] = {
+    {kMismatchKind, Protocol::kJson, "dynamodb", 400, "InvalidSignatureException", nullptr},
+    {kMismatchKind, Protocol::kRestJson, "lambda", 403, "InvalidSignatureException", nullptr},
+    {kMismatchKind, Protocol::kQuery, "sts", 403, "SignatureDoesNotMatch", nullptr},
+    {kMismatchKind, Protocol::kRestXml, "s3", 403, "SignatureDoesNotMatch",
+     "The request signature we calculated does not match the signature you provided. Check your "
+     "key and signing method."},
+    {kUnknownKey, Protocol::kJson, "dynamodb", 400, "UnrecognizedClientException", kBadToken},
+    {kUnknownKey, Protocol::kRestJson, "lambda", 403, "UnrecognizedClientException", kBadToken},
+    {kUnknownKey, Protocol::kQuery, "sts", 403, "InvalidClientTokenId", kBadToken},
+    {kUnknownKey, Protocol::kRestXml, "s3", 403, "InvalidAccessKeyId",
+     "The AWS Access Key Id you provided does not exist in our records."},
+    {kSkewed, Protocol::kJson, "dynamodb", 400, "InvalidSignatureException", nullptr},
+    {kSkewed, Protocol::kRestJson, "lambda", 403, "InvalidSignatureException", nullptr},
+    {kSkewed, Protocol::kQuery, "sts", 403, "SignatureDoesNotMatch", nullptr},
+    {kSkewed, Protocol::kRestXml, "s3", 403, "RequestTimeTooSkewed",
+     "The difference between the request time and the current time is too large."},
+    {kMalformedHeader, Protocol::kJson, "dynamodb", 400, "IncompleteSignatureException", nullptr},
+    {kMalformedHeader, Protocol::kRestJson, "lambda", 403, "IncompleteSignatureException", nullptr},
+    {kMalformedHeader, Protocol::kQuery, "sts", 400, "IncompleteSignature", nullptr},
+    {kMalformedHeader, Protocol::kRestXml, "s3", 400, "AuthorizationHeaderMalformed",
+     "The authorization header is malformed; failure text"},
+    {kMalformedQuery, Protocol::kQuery, "sts", 400, "IncompleteSignature", nullptr},
+    {kMalformedQuery, Protocol::kRestXml, "s3", 400, "AuthorizationQueryParametersError", nullptr},
+};
+
+TEST(AuthError, MapsEachFailureToTheCodeTheServiceUses) {
+  for (const ErrorCase& c : kErrorCases) {
+    SigV4Failure failure{c.kind, "failure text"};
+    if (c.kind == kUnknownKey) failure.message.clear();  // the router knows no more than the key
+    Error e = AuthError(c.protocol, c.service, failure);
+    SCOPED_TRACE(std::string(c.service) + " " + c.code);
+    EXPECT_EQ(e.http_status, c.status);
+    EXPECT_EQ(e.code, c.code);
+    EXPECT_EQ(e.message, c.message ? c.message : failure.message);
+  }
 }
 
 }  // namespace

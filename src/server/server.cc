@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "edge/http_server.h"
+#include "edge/io_pool.h"
 #include "edge/router.h"
 #include "server/sts_service.h"
 #include "storage/store.h"
@@ -24,25 +25,18 @@ namespace asio = boost::asio;
 
 struct Server::Impl {
   ServerConfig config;
-  asio::io_context io;
+  edge::IoPool pool;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<edge::Router> router;
   std::unique_ptr<edge::HttpServer> http;
   std::optional<asio::signal_set> signals;
-  std::vector<std::thread> threads;
   int64_t started_millis = 0;
   std::mutex mu;
   std::condition_variable cv;
   bool stop_requested = false;
   bool stopped = false;
 
-  explicit Impl(ServerConfig c) : config(std::move(c)), io(ThreadCount(config)) {}
-
-  static int ThreadCount(const ServerConfig& c) {
-    if (c.threads > 0) return c.threads;
-    unsigned n = std::thread::hardware_concurrency();
-    return n == 0 ? 2 : static_cast<int>(n);
-  }
+  explicit Impl(ServerConfig c) : config(std::move(c)), pool(config.threads) {}
 
   void AddInternalRoutes() {
     router->AddInternal("/_kumo/health", [this](edge::Call, edge::Responder responder) {
@@ -81,9 +75,8 @@ struct Server::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     // Responses written after the last handler answered need a moment on the wire.
-    io.stop();
-    for (auto& t : threads) t.join();
-    threads.clear();
+    pool.Stop();
+    pool.Join();
     Status closed = store->Close();
     if (!closed.ok()) spdlog::error("closing the store: {}", closed.error().message);
     spdlog::info("stopped");
@@ -114,7 +107,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   http_options.body_limit = config.max_body_mb * 1024 * 1024;
   edge::Router* router = impl->router.get();
   impl->http = std::make_unique<edge::HttpServer>(
-      impl->io, http_options,
+      impl->pool, http_options,
       [router](edge::Request request, std::shared_ptr<edge::ResponseSink> sink) {
         router->Handle(std::move(request), std::move(sink));
       });
@@ -123,7 +116,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   // Signals are caught from before the ready line, so a stop right after it
   // is still a clean shutdown.
   Impl* raw = impl.get();
-  raw->signals.emplace(raw->io, SIGINT, SIGTERM);
+  raw->signals.emplace(raw->pool.At(0), SIGINT, SIGTERM);
   raw->signals->async_wait([raw](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("received signal {}", signal);
@@ -131,10 +124,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
     raw->stop_requested = true;
     raw->cv.notify_all();
   });
-  int n = Impl::ThreadCount(config);
-  for (int i = 0; i < n; ++i) {
-    impl->threads.emplace_back([io = &impl->io] { io->run(); });
-  }
+  raw->pool.Start();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -143,6 +143,9 @@ def _capture_presign(name, service, client, operation, params, expires, method):
 
 
 def main():
+    print("# Requests signed by botocore " + botocore.__version__ + ", written by make_vectors.py")
+    print("# (see its docstring for the format). Do not edit by hand: rerun the script.")
+    print()
     http = "http://localhost:4566"
     https = "https://localhost:4566"
     with mock.patch("botocore.auth.get_current_datetime", return_value=NOW):
