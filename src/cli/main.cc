@@ -56,6 +56,14 @@ int main(int argc, char** argv) {
   server->add_option("--max-body-mb", config.max_body_mb, "Largest request body accepted, in MB")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  server->add_option("--idle-timeout", config.idle_timeout_s,
+                     "Seconds a connection may sit idle between requests")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  server->add_option("--request-timeout", config.request_timeout_s,
+                     "Seconds a client has to send a whole request")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   server->add_flag("!--no-fsync", config.fsync,
                    "Acknowledge writes once in the OS (survives kill -9, not power loss)");
 

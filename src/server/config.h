@@ -17,7 +17,9 @@ struct ServerConfig {
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   int threads = 0;                 // 0: one per core
   bool fsync = true;
-  uint64_t max_body_mb = 80;       // request body limit (a 50 MB zip is ~67 MB as JSON)               // fsync the WAL before acknowledging writes
+  uint64_t max_body_mb = 80;
+  int idle_timeout_s = 120;     // a keep-alive connection with no request is closed
+  int request_timeout_s = 60;   // to receive one whole request once it started       // request body limit (a 50 MB zip is ~67 MB as JSON)               // fsync the WAL before acknowledging writes
 };
 
 inline constexpr char kAccountId[] = "000000000000";

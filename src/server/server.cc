@@ -105,6 +105,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   http_options.host = config.host;
   http_options.port = config.port;
   http_options.body_limit = config.max_body_mb * 1024 * 1024;
+  http_options.idle_timeout = std::chrono::seconds(config.idle_timeout_s);
+  http_options.request_timeout = std::chrono::seconds(config.request_timeout_s);
   edge::Router* router = impl->router.get();
   impl->http = std::make_unique<edge::HttpServer>(
       impl->pool, http_options,

@@ -141,6 +141,31 @@ class BodyLimitTest(unittest.TestCase):
             s.close()
 
 
+class TimeoutTest(unittest.TestCase):
+    def _wait_closed(self, sock, bound):
+        sock.settimeout(bound)
+        try:
+            return sock.recv(1) == b""
+        except (ConnectionResetError, socket.timeout):
+            return False
+
+    def test_idle_connection_is_closed(self):
+        with KumoServer("--idle-timeout", "1", in_memory=True) as kumo:
+            s = socket.create_connection(("127.0.0.1", kumo.port), timeout=10)
+            start = time.monotonic()
+            self.assertTrue(self._wait_closed(s, 10), "idle connection was not closed")
+            self.assertGreaterEqual(time.monotonic() - start, 0.9)
+            s.close()
+
+    def test_slow_request_is_cut_off(self):
+        with KumoServer("--request-timeout", "1", "--idle-timeout", "30", in_memory=True) as kumo:
+            s = socket.create_connection(("127.0.0.1", kumo.port), timeout=10)
+            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+            self.assertTrue(self._wait_closed(s, 10), "a slow request held its connection")
+            s.close()
+            self.assertEqual(kumo.get_json("/_kumo/health")[0], 200)
+
+
 class ShutdownTest(unittest.TestCase):
     def test_sigterm_exits_zero(self):
         kumo = KumoServer(in_memory=True).start()
