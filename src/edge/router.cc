@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/encoding.h"
+#include "edge/sigv4.h"
 
 namespace kumo::edge {
 namespace {
@@ -13,19 +14,6 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::optional<CredentialScope> ParseCredential(std::string_view credential) {
-  // AKID/20150830/us-east-1/service/aws4_request
-  std::vector<std::string_view> parts;
-  while (true) {
-    size_t slash = credential.find('/');
-    parts.push_back(credential.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    credential.remove_prefix(slash + 1);
-  }
-  if (parts.size() != 5) return std::nullopt;
-  return CredentialScope{std::string(parts[0]), std::string(parts[2]), std::string(parts[3])};
 }
 
 bool IsFormBody(const Request& request) {
@@ -72,18 +60,6 @@ class MeteredSink : public ResponseSink {
 
 }  // namespace
 
-std::optional<CredentialScope> ReadCredentialScope(const Request& request) {
-  if (auto auth = request.headers.Get("authorization")) {
-    size_t at = auth->find("Credential=");
-    if (at == std::string_view::npos) return std::nullopt;
-    std::string_view rest = auth->substr(at + 11);
-    rest = rest.substr(0, rest.find_first_of(", "));
-    return ParseCredential(rest);
-  }
-  if (auto credential = request.QueryParam("X-Amz-Credential")) return ParseCredential(*credential);
-  return std::nullopt;
-}
-
 Router::Router(std::string default_region, const Clock& clock)
     : default_region_(std::move(default_region)), clock_(clock) {}
 
@@ -109,9 +85,7 @@ void Router::AddInternal(std::string prefix, Handler handler) {
   internal_.push_back(std::move(d));
 }
 
-void Router::SetAuthenticator(Authenticator authenticator) {
-  authenticator_ = std::move(authenticator);
-}
+void Router::RequireSigV4(CredentialStore credentials) { credentials_ = std::move(credentials); }
 
 std::vector<std::string> Router::ServiceNames() const {
   std::vector<std::string> names;
@@ -119,8 +93,7 @@ std::vector<std::string> Router::ServiceNames() const {
   return names;
 }
 
-Router::Route Router::Select(const Request& request,
-                             const std::optional<CredentialScope>& scope) const {
+Router::Route Router::Select(const Request& request, const std::string* signing_service) const {
   if (StartsWith(request.path, "/_kumo/")) {
     for (const auto& d : internal_) {
       if (StartsWith(request.path, d->path_prefixes.front())) return {d.get(), ""};
@@ -141,8 +114,8 @@ Router::Route Router::Select(const Request& request,
     return {nullptr, std::string(*target)};
   }
   const ServiceDescriptor* chosen = nullptr;
-  if (scope) {
-    auto range = by_signing_name_.equal_range(scope->service);
+  if (signing_service != nullptr) {
+    auto range = by_signing_name_.equal_range(*signing_service);
     for (auto it = range.first; it != range.second; ++it) {
       // Several services may share a signing name: prefer one whose path matches.
       if (chosen == nullptr) chosen = it->second;
@@ -179,11 +152,12 @@ Router::Route Router::Select(const Request& request,
 
 void Router::Handle(Request request, std::shared_ptr<ResponseSink> sink) {
   request.request_id = NewUuid();
-  std::optional<CredentialScope> scope = ReadCredentialScope(request);
-  request.region = scope && !scope->region.empty() ? scope->region : default_region_;
-  if (scope) request.access_key = scope->access_key;
+  SigV4ParseResult signature = ParseSigV4(request);
+  const SigV4Auth* auth = signature.auth ? &*signature.auth : nullptr;
+  request.region = auth && !auth->region.empty() ? auth->region : default_region_;
+  if (auth) request.access_key = auth->access_key;
 
-  Route route = Select(request, scope);
+  Route route = Select(request, auth ? &auth->service : nullptr);
   if (route.service == nullptr) {
     // Answer in the shape the client speaks.
     Protocol protocol = Protocol::kRestJson;
@@ -205,10 +179,22 @@ void Router::Handle(Request request, std::shared_ptr<ResponseSink> sink) {
   auto metered = std::make_shared<MeteredSink>(std::move(sink), metrics_, clock_, service.name,
                                                route.operation, request.request_id,
                                                service.protocol == Protocol::kRestXml);
-  if (service.authenticate && authenticator_) {
-    Status status = authenticator_(request, service);
-    if (!status.ok()) {
-      Responder(metered, service.protocol, request.request_id).Fail(status.error());
+  if (service.authenticate && credentials_) {
+    std::optional<SigV4Failure> failure = signature.failure;
+    if (!failure && auth == nullptr) {
+      failure = SigV4Failure{SigV4FailureKind::kMissingAuthentication, ""};
+    } else if (!failure) {
+      if (auto secret = credentials_->SecretFor(auth->access_key)) {
+        failure = VerifySigV4(request, *auth, *secret, clock_.NowMillis());
+      } else {
+        failure = SigV4Failure{SigV4FailureKind::kUnknownAccessKey, ""};
+      }
+    }
+    if (failure) {
+      const std::string& scope_service =
+          auth ? auth->service : (service.signing_names.empty() ? service.name : service.signing_names[0]);
+      Responder(metered, service.protocol, request.request_id)
+          .Fail(AuthError(service.protocol, scope_service, *failure));
       return;
     }
   }

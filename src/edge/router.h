@@ -11,7 +11,7 @@
 // A request no service claims gets an unknown-operation error in the shape
 // its protocol suggests, never a crash.
 //
-// Thread-safety: Register/AddInternal/SetAuthenticator before serving;
+// Thread-safety: Register/AddInternal/RequireSigV4 before serving;
 // Handle from any thread concurrently.
 #pragma once
 
@@ -24,25 +24,11 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "edge/http_types.h"
+#include "edge/credentials.h"
 #include "edge/metrics.h"
 #include "edge/service.h"
 
 namespace kumo::edge {
-
-// The SigV4 credential scope of a request, when it has one.
-struct CredentialScope {
-  std::string access_key;
-  std::string region;
-  std::string service;
-};
-// Reads the scope from `Authorization: AWS4-HMAC-SHA256 Credential=...` or a
-// presigned `X-Amz-Credential` query parameter. Does not verify anything.
-std::optional<CredentialScope> ReadCredentialScope(const Request& request);
-
-// Verifies a request for `service`; returns the error to answer with when
-// it must be refused. Installed only when --auth sigv4.
-using Authenticator =
-    std::function<Status(const Request& request, const ServiceDescriptor& service)>;
 
 class Router {
  public:
@@ -51,7 +37,9 @@ class Router {
   void Register(ServiceDescriptor service);
   // `prefix` must start with "/_kumo/". Internal routes are never authenticated.
   void AddInternal(std::string prefix, Handler handler);
-  void SetAuthenticator(Authenticator authenticator);
+  // From now on every request to a service with `authenticate` must carry a
+  // valid SigV4 signature by a key in `credentials` (--auth sigv4).
+  void RequireSigV4(CredentialStore credentials);
 
   void Handle(Request request, std::shared_ptr<ResponseSink> sink);
 
@@ -63,8 +51,7 @@ class Router {
     const ServiceDescriptor* service;
     std::string operation;
   };
-  Route Select(const Request& request, const std::optional<CredentialScope>& scope) const;
-  void Dispatch(const ServiceDescriptor& service, Call call, std::shared_ptr<ResponseSink> sink);
+  Route Select(const Request& request, const std::string* signing_service) const;
 
   std::string default_region_;
   const Clock& clock_;
@@ -75,7 +62,7 @@ class Router {
   std::unordered_map<std::string, const ServiceDescriptor*> by_query_version_;
   std::vector<std::pair<std::string, const ServiceDescriptor*>> by_path_;  // longest first
   std::vector<std::pair<std::string, const ServiceDescriptor*>> by_host_;
-  Authenticator authenticator_;
+  std::optional<CredentialStore> credentials_;
   Metrics metrics_;
 };
 

@@ -521,6 +521,8 @@ Error AuthError(Protocol protocol, const std::string& service, const SigV4Failur
                      "The difference between the request time and the current time is too large."};
       case SigV4FailureKind::kPresignExpired:
         return Error{403, "AccessDenied", "Request has expired"};
+      case SigV4FailureKind::kMissingAuthentication:
+        return Error{403, "AccessDenied", "Access Denied"};
       case SigV4FailureKind::kPayloadHashMismatch:
         return Error{400, "XAmzContentSHA256Mismatch",
                      "The provided 'x-amz-content-sha256' header does not match what was "
@@ -548,8 +550,31 @@ Error AuthError(Protocol protocol, const std::string& service, const SigV4Failur
       return Error{status, mismatch_code, with_default(kMismatchMessage)};
     case SigV4FailureKind::kPayloadHashMismatch:
       return Error{status, mismatch_code, std::string(kMismatchMessage)};
+    case SigV4FailureKind::kMissingAuthentication:
+      return Error{status,
+                   query ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException",
+                   protocol == Protocol::kRestJson ? "Missing Authentication Token"
+                                                   : "Request is missing Authentication Token"};
   }
   return Error{status, mismatch_code, std::string(kMismatchMessage)};
+}
+
+Status AuthenticateSigV4(const Request& request, Protocol protocol,
+                         const CredentialStore& credentials, int64_t now_millis) {
+  SigV4ParseResult parsed = ParseSigV4(request);
+  if (parsed.failure) return AuthError(protocol, "", *parsed.failure);
+  if (!parsed.auth) {
+    return AuthError(protocol, "", SigV4Failure{SigV4FailureKind::kMissingAuthentication, ""});
+  }
+  const SigV4Auth& auth = *parsed.auth;
+  std::optional<std::string_view> secret = credentials.SecretFor(auth.access_key);
+  if (!secret) {
+    return AuthError(protocol, auth.service, SigV4Failure{SigV4FailureKind::kUnknownAccessKey, ""});
+  }
+  if (auto failure = VerifySigV4(request, auth, *secret, now_millis)) {
+    return AuthError(protocol, auth.service, *failure);
+  }
+  return Status::Ok();
 }
 
 }  // namespace kumo::edge

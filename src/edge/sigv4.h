@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "edge/credentials.h"
 #include "edge/http_types.h"
 #include "edge/service.h"
 
@@ -51,13 +52,14 @@ struct SigV4Auth {
 };
 
 enum class SigV4FailureKind {
-  kMalformedHeader,      // Authorization header incomplete or malformed (400)
-  kMalformedQuery,       // presigned query parameters incomplete or malformed (400)
-  kSignatureMismatch,    // the signature does not match (includes scope-date mismatch)
-  kUnknownAccessKey,     // no secret for the access key (set by the caller)
-  kRequestTimeSkewed,    // request time more than 15 minutes from now
-  kPresignExpired,       // presigned URL used after X-Amz-Date + X-Amz-Expires
-  kPayloadHashMismatch,  // x-amz-content-sha256 is a hash and the body differs
+  kMalformedHeader,        // Authorization header incomplete or malformed (400)
+  kMalformedQuery,         // presigned query parameters incomplete or malformed (400)
+  kSignatureMismatch,      // the signature does not match (includes scope-date mismatch)
+  kUnknownAccessKey,       // no secret for the access key (set by the caller)
+  kRequestTimeSkewed,      // request time more than 15 minutes from now
+  kPresignExpired,         // presigned URL used after X-Amz-Date + X-Amz-Expires
+  kPayloadHashMismatch,    // x-amz-content-sha256 is a hash and the body differs
+  kMissingAuthentication,  // unsigned request where a signature is required
 };
 
 struct SigV4Failure {
@@ -118,5 +120,12 @@ std::optional<SigV4Failure> VerifySigV4(const Request& request, const SigV4Auth&
 // for `failure` under `protocol` (S3 when `protocol` is kRestXml or `service`
 // is "s3").
 Error AuthError(Protocol protocol, const std::string& service, const SigV4Failure& failure);
+
+// The whole check for a service that requires signatures, for the router's
+// Authenticator: parse, refuse unsigned requests, look the access key up in
+// `credentials`, verify at `now_millis`. Returns the error in the shape of
+// `protocol` when the request must be refused.
+Status AuthenticateSigV4(const Request& request, Protocol protocol,
+                         const CredentialStore& credentials, int64_t now_millis);
 
 }  // namespace kumo::edge

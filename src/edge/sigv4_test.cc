@@ -30,6 +30,9 @@ struct Vector {
   std::map<std::string, std::string> sections;  // "req", "creq", "sts", ...
 };
 
+// gtest names a failing vector by this rather than by its bytes.
+void PrintTo(const Vector& v, std::ostream* os) { *os << v.name; }
+
 // Reads the "=== name" / "--- section" format the two vector files share.
 std::vector<Vector> LoadVectors(const std::string& file) {
   std::ifstream in(kTestData / file, std::ios::binary);
@@ -566,6 +569,7 @@ constexpr SigV4FailureKind kMalformedQuery = SigV4FailureKind::kMalformedQuery;
 constexpr SigV4FailureKind kMismatchKind = SigV4FailureKind::kSignatureMismatch;
 constexpr SigV4FailureKind kUnknownKey = SigV4FailureKind::kUnknownAccessKey;
 constexpr SigV4FailureKind kSkewed = SigV4FailureKind::kRequestTimeSkewed;
+constexpr SigV4FailureKind kMissing = SigV4FailureKind::kMissingAuthentication;
 
 const ErrorCase kErrorCases[] = {
     {kMismatchKind, Protocol::kJson, "dynamodb", 400, "InvalidSignatureException", nullptr},
@@ -591,18 +595,56 @@ const ErrorCase kErrorCases[] = {
      "The authorization header is malformed; failure text"},
     {kMalformedQuery, Protocol::kQuery, "sts", 400, "IncompleteSignature", nullptr},
     {kMalformedQuery, Protocol::kRestXml, "s3", 400, "AuthorizationQueryParametersError", nullptr},
+    {kMissing, Protocol::kJson, "dynamodb", 400, "MissingAuthenticationTokenException",
+     "Request is missing Authentication Token"},
+    {kMissing, Protocol::kRestJson, "lambda", 403, "MissingAuthenticationTokenException",
+     "Missing Authentication Token"},
+    {kMissing, Protocol::kQuery, "sts", 403, "MissingAuthenticationToken",
+     "Request is missing Authentication Token"},
+    {kMissing, Protocol::kRestXml, "s3", 403, "AccessDenied", "Access Denied"},
 };
 
 TEST(AuthError, MapsEachFailureToTheCodeTheServiceUses) {
   for (const ErrorCase& c : kErrorCases) {
     SigV4Failure failure{c.kind, "failure text"};
-    if (c.kind == kUnknownKey) failure.message.clear();  // the router knows no more than the key
+    if (c.kind == kUnknownKey || c.kind == kMissing)
+      failure.message.clear();  // the router knows no more than the key
     Error e = AuthError(c.protocol, c.service, failure);
     SCOPED_TRACE(std::string(c.service) + " " + c.code);
     EXPECT_EQ(e.http_status, c.status);
     EXPECT_EQ(e.code, c.code);
     EXPECT_EQ(e.message, c.message ? c.message : failure.message);
   }
+}
+
+// The router's whole check, end to end, with a credentials file's store.
+TEST(AuthenticateSigV4, RefusesUnsignedUnknownAndWrongAndAcceptsValid) {
+  Result<CredentialStore> store = CredentialStore::Parse(
+      std::string("[suite]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = ") +
+          kSuiteSecret + "\n",
+      "creds");
+  ASSERT_TRUE(store.ok());
+  Request r = Vanilla();
+  EXPECT_TRUE(AuthenticateSigV4(r, Protocol::kJson, *store, kSuiteNow).ok());
+
+  Status skewed = AuthenticateSigV4(r, Protocol::kJson, *store, kSuiteNow + 20 * kMinute);
+  ASSERT_FALSE(skewed.ok());
+  EXPECT_EQ(skewed.error().code, "InvalidSignatureException");
+
+  Status unknown = AuthenticateSigV4(r, Protocol::kQuery, CredentialStore::Default(), kSuiteNow);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, "InvalidClientTokenId");
+
+  Request unsigned_request = r;
+  unsigned_request.headers.Remove("Authorization");
+  Status missing = AuthenticateSigV4(unsigned_request, Protocol::kJson, *store, kSuiteNow);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "MissingAuthenticationTokenException");
+
+  r.headers.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830");
+  Status malformed = AuthenticateSigV4(r, Protocol::kRestXml, *store, kSuiteNow);
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_EQ(malformed.error().code, "AuthorizationHeaderMalformed");
 }
 
 }  // namespace

@@ -100,6 +100,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   impl->router = std::make_unique<edge::Router>(config.region, Clock::System());
   impl->AddInternalRoutes();
   impl->router->Register(StsService());
+  if (config.auth == "sigv4") {
+    if (config.credentials_file.empty()) {
+      impl->router->RequireSigV4(edge::CredentialStore::Default());
+    } else {
+      KUMO_ASSIGN_OR_RETURN(edge::CredentialStore credentials,
+                            edge::CredentialStore::LoadFile(config.credentials_file));
+      impl->router->RequireSigV4(std::move(credentials));
+    }
+  }
 
   edge::HttpServerOptions http_options;
   http_options.host = config.host;

@@ -83,7 +83,7 @@ class Engine {
   rocksdb::DB* db_ = nullptr;
   uint32_t id_base_ = 0;  // ids of this engine are id_base_ + index
 
-  std::mutex families_mu_;  // serializes family creation
+  std::mutex families_mu_;                         // serializes family creation
   std::unordered_map<std::string, uint32_t> ids_;  // guarded by families_mu_
   // handles_[i] is written once, before count_ is published past i.
   std::array<rocksdb::ColumnFamilyHandle*, kMaxFamilies> handles_{};

@@ -1,7 +1,5 @@
 #include "storage/rocks_store.h"
 
-#include <cstdlib>
-#include <future>
 #include <utility>
 #include <vector>
 
@@ -19,7 +17,7 @@ constexpr size_t kMaxGroupBytes = 4 << 20;
 RocksStore::RocksStore(std::shared_ptr<Engine> engine)
     : path_(engine->path()), engine_(engine), commit_engine_(std::move(engine)) {
   commit_thread_ = std::thread([this] { CommitLoop(); });
-  commit_thread_id_ = commit_thread_.get_id();
+  commit_thread_id_.store(commit_thread_.get_id());
 }
 
 RocksStore::~RocksStore() {
@@ -62,13 +60,6 @@ Status RocksStore::Write(const WriteBatch& batch) {
   // Straight to RocksDB: it already merges concurrent writers into one WAL
   // write and one fsync, and measured faster than a hop through the commit
   // thread (see README.md).
-  static const bool via_queue = getenv("KUMO_TMP_VIA_QUEUE") != nullptr;  // TEMPORARY
-  if (via_queue && std::this_thread::get_id() != commit_thread_id_) {
-    std::promise<Status> promise;
-    std::future<Status> future = promise.get_future();
-    WriteAsync(batch, [&promise](Status s) { promise.set_value(std::move(s)); });
-    return future.get();
-  }
   KUMO_ASSIGN_OR_RETURN(Lease lease, Acquire());
   if (batch.empty()) return Status::Ok();
   rocksdb::WriteBatch rocks_batch;
@@ -167,11 +158,12 @@ void RocksStore::StopCommitThread() {
   }
   queue_cv_.notify_all();
   if (commit_thread_.joinable()) commit_thread_.join();
+  commit_thread_id_.store(std::thread::id());
   commit_engine_.reset();
 }
 
 Status RocksStore::Close() {
-  if (std::this_thread::get_id() == commit_thread_id_) {
+  if (std::this_thread::get_id() == commit_thread_id_.load()) {
     return Internal("storage: Close() must not be called from a WriteAsync callback");
   }
   std::lock_guard close_lock(close_mu_);

@@ -60,7 +60,7 @@ class RocksStore final : public Store {
   const std::string path_;  // for messages, also after Close
 
   mutable std::shared_mutex lifecycle_mu_;
-  std::shared_ptr<Engine> engine_;  // guarded by lifecycle_mu_; null after Close
+  std::shared_ptr<Engine> engine_;   // guarded by lifecycle_mu_; null after Close
   std::atomic<bool> closed_{false};  // set first, so new operations skip the lock
   std::mutex close_mu_;              // serializes Close() calls
 
@@ -74,7 +74,7 @@ class RocksStore final : public Store {
   std::atomic<uint64_t> committed_batches_{0};
   std::atomic<uint64_t> committed_groups_{0};
   std::thread commit_thread_;
-  std::thread::id commit_thread_id_;  // set once in the constructor
+  std::atomic<std::thread::id> commit_thread_id_;  // empty once the thread is joined
 };
 
 }  // namespace kumo::storage

@@ -37,7 +37,7 @@ enum class Durability {
 };
 
 struct Options {
-  std::string path;  // a directory; created if missing. Ignored when in_memory.
+  std::string path;        // a directory; created if missing. Ignored when in_memory.
   bool in_memory = false;  // nothing touches the disk; everything is lost on Close
   Durability durability = Durability::kSync;
 };

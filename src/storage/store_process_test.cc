@@ -2,12 +2,11 @@
 // directory is refused with its path, and no acknowledged write is lost to
 // kill -9.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <optional>

@@ -205,7 +205,8 @@ TEST_F(StoreTest, IteratorsFollowByteOrderBoundsAndDirection) {
   Family f = FamilyOrFail(*store, "f");
   Family other = FamilyOrFail(*store, "other");
   WriteBatch batch;
-  for (const char* key : {"b", "a", "c\xff", "c", "ab", "d"}) batch.Put(f, key, "v" + std::string(key));
+  for (const char* key : {"b", "a", "c\xff", "c", "ab", "d"})
+    batch.Put(f, key, "v" + std::string(key));
   batch.Put(other, "bb", "not in f");
   ASSERT_TRUE(store->Write(batch).ok());
 

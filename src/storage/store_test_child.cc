@@ -6,6 +6,8 @@
 //                                 killed (or stdout closes).
 //   storage_test_child hold DIR   opens DIR, prints "ready\n", and keeps it
 //                                 open until stdin reaches EOF.
+#include "storage/store_test_child.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,7 +15,6 @@
 #include <string_view>
 
 #include "storage/store.h"
-#include "storage/store_test_child.h"
 
 namespace {
 
@@ -27,8 +28,8 @@ bool WriteAll(int fd, std::string_view data) {
 }
 
 int Fail(std::string_view what, const kumo::Error& error) {
-  std::fprintf(stderr, "storage_test_child: %.*s: %s\n", static_cast<int>(what.size()),
-               what.data(), error.message.c_str());
+  std::fprintf(stderr, "storage_test_child: %.*s: %s\n", static_cast<int>(what.size()), what.data(),
+               error.message.c_str());
   return 1;
 }
 
