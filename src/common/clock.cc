@@ -37,7 +37,7 @@ const Clock& Clock::System() {
 
 std::string FormatIso8601(int64_t epoch_millis, bool with_millis) {
   std::tm tm = ToUtc(epoch_millis);
-  char buf[40];
+  char buf[96];  // room for any int the compiler can imagine in each field
   if (with_millis) {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
