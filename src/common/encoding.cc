@@ -122,9 +122,15 @@ std::string NewUuid() {
   std::memcpy(b + 8, &lo, 8);
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  std::string hex = HexEncode(std::string_view(reinterpret_cast<char*>(b), sizeof b));
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t pos = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;  // the dashes
+    out[pos++] = kDigits[b[i] >> 4];
+    out[pos++] = kDigits[b[i] & 0xf];
+  }
+  return out;
 }
 
 std::string XmlEscape(std::string_view text) {

@@ -17,6 +17,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+// A socket bound to a concrete io_context executor: no polymorphic executor
+// to copy on every operation.
+using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
@@ -59,9 +62,9 @@ namespace {
 
 // One TCP connection: read a request, hand it to the handler, write the
 // answer, repeat while keep-alive. Everything runs on its context's thread.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public ResponseSink, public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server, ContextState& ctx)
+  Session(Socket socket, std::shared_ptr<HttpServer::State> server, ContextState& ctx)
       : socket_(std::move(socket)), server_(std::move(server)), ctx_(ctx) {
     beast::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
@@ -81,8 +84,9 @@ class Session : public std::enable_shared_from_this<Session> {
     else if (stopping && !busy_) Close();
   }
 
-  // From the sink, on any thread.
-  void Answer(Response response) {
+  // The answer to the request in flight, from any thread. A session answers
+  // one request at a time, so it is its own sink.
+  void Complete(Response response, std::string_view) override {
     if (ctx_.io.get_executor().running_in_this_thread()) return Write(std::move(response));
     asio::post(socket_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
       self->Write(std::move(r));
@@ -148,7 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Request request = ToRequest(std::move(msg));
     deadline_ = {};  // the handler may take as long as it needs
     server_->in_flight.fetch_add(1, std::memory_order_relaxed);
-    server_->handler(std::move(request), std::make_shared<Sink>(shared_from_this()));
+    server_->handler(std::move(request), std::shared_ptr<ResponseSink>(shared_from_this()));
   }
 
   Request ToRequest(http::request<http::string_body>&& msg) {
@@ -171,29 +175,18 @@ class Session : public std::enable_shared_from_this<Session> {
     return r;
   }
 
-  class Sink : public ResponseSink {
-   public:
-    explicit Sink(std::shared_ptr<Session> s) : session_(std::move(s)) {}
-    void Complete(Response response, std::string_view) override {
-      session_->Answer(std::move(response));
-    }
-
-   private:
-    std::shared_ptr<Session> session_;
-  };
-
   void Write(Response response) {
     server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_);
-    res->result(static_cast<unsigned>(response.status));
-    for (auto& [k, v] : response.headers.fields()) res->insert(k, v);
-    res->body() = std::move(response.body);
+    auto& res = response_.emplace();
+    res.version(version_);
+    res.result(static_cast<unsigned>(response.status));
+    for (auto& [k, v] : response.headers.fields()) res.insert(k, v);
+    res.body() = std::move(response.body);
     bool keep = keep_alive_ && !server_->stopping.load(std::memory_order_relaxed);
-    res->keep_alive(keep);
-    res->prepare_payload();
+    res.keep_alive(keep);
+    res.prepare_payload();
     deadline_ = SteadyClock::now() + server_->options.request_timeout;
-    http::async_write(socket_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
+    http::async_write(socket_, res, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
       if (ec || !keep) return self->Close();
       self->ReadHeader();
     });
@@ -213,11 +206,12 @@ class Session : public std::enable_shared_from_this<Session> {
     socket_.close(ec);
   }
 
-  tcp::socket socket_;
+  Socket socket_;
   std::shared_ptr<HttpServer::State> server_;
   ContextState& ctx_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;  // the one being written
   std::string remote_;
   SteadyClock::time_point deadline_{};
   bool keep_alive_ = true;
@@ -245,11 +239,12 @@ void ScheduleSweep(std::shared_ptr<HttpServer::State> state, ContextState* ctx) 
 
 void Accept(std::shared_ptr<HttpServer::State> state) {
   asio::io_context& target = state->pool.Next();
-  state->acceptor->async_accept(target, [state, &target](beast::error_code ec, tcp::socket socket) {
+  auto socket = std::make_shared<Socket>(target.get_executor());
+  state->acceptor->async_accept(*socket, [state, socket, &target](beast::error_code ec) {
     if (state->stopping.load() || !state->acceptor->is_open()) return;
     if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), state, state->ContextFor(target))->Start();
+      socket->set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(*socket), state, state->ContextFor(target))->Start();
     }
     Accept(state);
   });

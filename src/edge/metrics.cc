@@ -2,19 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 
 namespace kumo::edge {
 
 template <typename T>
-T& Metrics::Find(std::map<std::string, std::unique_ptr<T>>& map, const std::string& key) {
+T& Metrics::Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map, std::string_view key) {
   {
     std::shared_lock lock(mu_);
     auto it = map.find(key);
     if (it != map.end()) return *it->second;
   }
   std::unique_lock lock(mu_);
-  auto& slot = map[key];
+  auto& slot = map[std::string(key)];
   if (!slot) slot = std::make_unique<T>();
   return *slot;
 }
@@ -22,10 +24,18 @@ T& Metrics::Find(std::map<std::string, std::unique_ptr<T>>& map, const std::stri
 void Metrics::Record(const std::string& service, const std::string& operation, int status,
                      const std::string& error_code, int64_t latency_nanos) {
   total_.fetch_add(1, std::memory_order_relaxed);
-  std::string key = service;
-  key.push_back('\0');
-  key += operation;
-  Series& s = Find(series_, key);
+  // Keys are built in a stack buffer: the common case allocates nothing.
+  char buf[256];
+  size_t n = 0;
+  auto append = [&](std::string_view part) {
+    size_t take = std::min(part.size(), sizeof buf - n);
+    std::memcpy(buf + n, part.data(), take);
+    n += take;
+  };
+  append(service);
+  append(std::string_view("\0", 1));
+  append(operation);
+  Series& s = Find(series_, std::string_view(buf, n));
   s.count.fetch_add(1, std::memory_order_relaxed);
   s.sum_nanos.fetch_add(latency_nanos, std::memory_order_relaxed);
   double seconds = static_cast<double>(latency_nanos) / 1e9;
@@ -36,9 +46,9 @@ void Metrics::Record(const std::string& service, const std::string& operation, i
     }
   }
   if (!error_code.empty()) {
-    key.push_back('\0');
-    key += error_code;
-    Find(errors_, key).count.fetch_add(1, std::memory_order_relaxed);
+    append(std::string_view("\0", 1));
+    append(error_code);
+    Find(errors_, std::string_view(buf, n)).count.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kumo::edge {
@@ -48,11 +49,11 @@ class Metrics {
     std::atomic<int64_t> count{0};
   };
   template <typename T>
-  T& Find(std::map<std::string, std::unique_ptr<T>>& map, const std::string& key);
+  T& Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map, std::string_view key);
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, std::unique_ptr<Series>> series_;      // "service\0operation"
-  std::map<std::string, std::unique_ptr<ErrorSeries>> errors_;  // "service\0operation\0code"
+  std::map<std::string, std::unique_ptr<Series>, std::less<>> series_;  // "service\0operation"
+  std::map<std::string, std::unique_ptr<ErrorSeries>, std::less<>> errors_;  // "service\0operation\0code"
   std::vector<std::function<void(std::string&)>> collectors_;
   std::atomic<int64_t> total_{0};
 };
