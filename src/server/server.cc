@@ -17,6 +17,8 @@
 #include "edge/http_server.h"
 #include "edge/io_pool.h"
 #include "edge/router.h"
+#include "events/async_invoke.h"
+#include "functions/lambda_service.h"
 #include "server/sts_service.h"
 #include "storage/store.h"
 
@@ -28,6 +30,8 @@ struct Server::Impl {
   ServerConfig config;
   edge::IoPool pool;
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<functions::LambdaService> lambda;
+  std::unique_ptr<events::AsyncInvoker> async_invoker;
   std::unique_ptr<edge::Router> router;
   std::unique_ptr<edge::HttpServer> http;
   std::optional<asio::signal_set> signals;
@@ -77,6 +81,7 @@ struct Server::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     // Responses written after the last handler answered need a moment on the wire.
+    if (async_invoker) async_invoker->Shutdown();
     pool.Stop();
     pool.Join();
     Status closed = store->Close();
@@ -101,6 +106,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
 
   impl->router = std::make_unique<edge::Router>(config.region, Clock::System());
   impl->router->Register(StsService());
+
+  functions::LambdaServiceOptions lambda_options;
+  lambda_options.data_dir = config.data_dir;
+  lambda_options.in_memory = config.in_memory;
+  KUMO_ASSIGN_OR_RETURN(impl->lambda, functions::LambdaService::Open(*impl->store, lambda_options));
+  impl->router->Register(impl->lambda->Descriptor());
+  impl->router->Register(impl->lambda->CodeDownloadDescriptor());
   if (config.auth == "sigv4") {
     if (config.credentials_file.empty()) {
       impl->router->RequireSigV4(edge::CredentialStore::Default());
