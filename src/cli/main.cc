@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/logs_command.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -67,11 +68,22 @@ int main(int argc, char** argv) {
   server->add_flag("!--no-fsync", config.fsync,
                    "Acknowledge writes once in the OS (survives kill -9, not power loss)");
 
+  kumo::cli::LogsOptions logs_options;
+  auto* logs = app.add_subcommand("logs", "Print a function's log (like `aws logs tail`)");
+  logs->add_option("name", logs_options.name, "Function name, or a log group starting with /")->required();
+  logs->add_flag("-f,--follow", logs_options.follow, "Keep printing new events until interrupted");
+  logs->add_option("--since", logs_options.since, "How far back to start (30s, 10m, 2h, 1d)")
+      ->capture_default_str();
+  logs->add_option("--filter", logs_options.filter, "A CloudWatch Logs filter pattern");
+  logs->add_option("--endpoint", logs_options.endpoint, "Kumo's endpoint")->capture_default_str();
+  logs->add_option("--region", logs_options.region, "Region")->capture_default_str();
+
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("kumo %s\n", kumo::server::kVersion);
   });
 
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return RunServer(config);
+  if (logs->parsed()) return kumo::cli::RunLogs(logs_options);
   return 0;
 }

@@ -19,6 +19,8 @@
 #include "edge/router.h"
 #include "events/async_invoke.h"
 #include "functions/lambda_service.h"
+#include "logs/log_store.h"
+#include "logs/logs_service.h"
 #include "server/sts_service.h"
 #include "storage/store.h"
 
@@ -30,6 +32,7 @@ struct Server::Impl {
   ServerConfig config;
   edge::IoPool pool;
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<logs::LogStore> log_store;  // before `store`: destroyed first
   std::unique_ptr<functions::LambdaService> lambda;
   std::unique_ptr<events::AsyncInvoker> async_invoker;
   std::unique_ptr<edge::Router> router;
@@ -84,6 +87,7 @@ struct Server::Impl {
     if (async_invoker) async_invoker->Shutdown();
     pool.Stop();
     pool.Join();
+    log_store.reset();  // stops the retention sweep, waits for queued log writes
     Status closed = store->Close();
     if (!closed.ok()) spdlog::error("closing the store: {}", closed.error().message);
     spdlog::info("stopped");
@@ -106,6 +110,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
 
   impl->router = std::make_unique<edge::Router>(config.region, Clock::System());
   impl->router->Register(StsService());
+  KUMO_ASSIGN_OR_RETURN(impl->log_store, logs::LogStore::Open(*impl->store));
+  impl->router->Register(logs::LogsService(*impl->log_store));
 
   functions::LambdaServiceOptions lambda_options;
   lambda_options.data_dir = config.data_dir;

@@ -3,12 +3,15 @@ GetLogEvents and FilterLogEvents with boto3 (including its paginators), and
 `aws logs describe-log-groups / get-log-events / filter-log-events` with the
 AWS CLI. Every expectation is what AWS answers."""
 import json
+import shutil
+import signal
+import tempfile
 import time
 import unittest
 
 import botocore.exceptions
 
-from kumo_harness import KumoTestCase
+from kumo_harness import KumoServer, KumoTestCase
 
 
 def now_ms():
@@ -207,6 +210,35 @@ class LogsCliTest(KumoTestCase):
         self.assertNotEqual(code, 0)
         self.assertIn("ResourceNotFoundException", err)
         self.assertIn("The specified log group does not exist.", err)
+
+
+class LogsDurabilityTest(unittest.TestCase):
+    def test_acknowledged_events_survive_kill_and_restart(self):
+        data_dir = tempfile.mkdtemp(prefix="kumo-logs-")
+        self.addCleanup(shutil.rmtree, data_dir, True)
+        start = now_ms() - 100
+        with KumoServer(data_dir=data_dir) as kumo:
+            logs = kumo.client("logs")
+            logs.create_log_group(logGroupName="/durable/g")
+            logs.put_retention_policy(logGroupName="/durable/g", retentionInDays=7)
+            logs.create_log_stream(logGroupName="/durable/g", logStreamName="s")
+            logs.put_log_events(logGroupName="/durable/g", logStreamName="s",
+                                logEvents=[{"timestamp": start + i, "message": f"m{i}"}
+                                           for i in range(3)])
+            kumo.stop(signal.SIGKILL)
+        with KumoServer(data_dir=data_dir) as kumo:
+            logs = kumo.client("logs")
+            group = logs.describe_log_groups(logGroupNamePrefix="/durable/")["logGroups"][0]
+            self.assertEqual(group["retentionInDays"], 7)
+            got = logs.get_log_events(logGroupName="/durable/g", logStreamName="s",
+                                      startFromHead=True)
+            self.assertEqual([e["message"] for e in got["events"]], ["m0", "m1", "m2"])
+            # New events after the restart keep their place after the old ones.
+            logs.put_log_events(logGroupName="/durable/g", logStreamName="s",
+                                logEvents=[{"timestamp": start + 2, "message": "m2b"}])
+            got = logs.get_log_events(logGroupName="/durable/g", logStreamName="s",
+                                      startFromHead=True)
+            self.assertEqual([e["message"] for e in got["events"]], ["m0", "m1", "m2", "m2b"])
 
 
 if __name__ == "__main__":
