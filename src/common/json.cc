@@ -16,7 +16,10 @@ Error TypeError(std::string_view key, std::string_view want) {
 Result<boost::json::object> ParseJsonObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return boost::json::object();
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec);
+  // DynamoDB items nest 32 levels, which is about 67 levels of JSON.
+  boost::json::parse_options options;
+  options.max_depth = 160;
+  boost::json::value v = boost::json::parse(body, ec, {}, options);
   if (ec) return Error{400, "SerializationException", "Malformed JSON: " + ec.message()};
   if (!v.is_object()) return Error{400, "SerializationException", "Request body must be a JSON object"};
   return std::move(v.as_object());
