@@ -5,8 +5,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
+#include <cstring>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -59,6 +62,55 @@ struct HttpServer::State {
 };
 
 namespace {
+
+// Header names are HTTP tokens; values must not contain CR, LF or NUL. A
+// field that breaks these rules is dropped (its value may come from function
+// output, which must not be able to inject header lines).
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (c <= 32 || c >= 127 || std::strchr("()<>@,;:\\\"/[]?={}", c) != nullptr) return false;
+  }
+  return true;
+}
+
+bool IsFieldValue(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+// Writes the status line and header fields of `response` into `out`, with
+// Content-Length and Connection set by the server. For a HEAD request the
+// service's own Content-Length (the size a GET would return) is kept.
+void SerializeHead(const Response& response, bool keep_alive, bool head_request, std::string& out) {
+  out.clear();
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += http::obsolete_reason(static_cast<http::status>(response.status));
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers.fields()) {
+    if (!IsToken(name) || !IsFieldValue(value) || EqualsIgnoreCase(name, "connection") ||
+        EqualsIgnoreCase(name, "transfer-encoding") ||
+        (EqualsIgnoreCase(name, "content-length") && !head_request)) {
+      continue;
+    }
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  // 1xx, 204 and 304 answers carry no body and no Content-Length (RFC 9110).
+  bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+  if (!bodiless && !head_request) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+}
 
 // One TCP connection: read a request, hand it to the handler, write the
 // answer, repeat while keep-alive. Everything runs on its context's thread.
@@ -148,6 +200,7 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
     if (ec) return OnReadError(ec);
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive();
+    head_request_ = msg.method() == http::verb::head;
     version_ = msg.version();
     Request request = ToRequest(std::move(msg));
     deadline_ = {};  // the handler may take as long as it needs
@@ -177,16 +230,12 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
 
   void Write(Response response) {
     server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
-    auto& res = response_.emplace();
-    res.version(version_);
-    res.result(static_cast<unsigned>(response.status));
-    for (auto& [k, v] : response.headers.fields()) res.insert(k, v);
-    res.body() = std::move(response.body);
     bool keep = keep_alive_ && !server_->stopping.load(std::memory_order_relaxed);
-    res.keep_alive(keep);
-    res.prepare_payload();
+    SerializeHead(response, keep, head_request_, head_);
+    body_ = head_request_ ? std::string() : std::move(response.body);
     deadline_ = SteadyClock::now() + server_->options.request_timeout;
-    http::async_write(socket_, res, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
       if (ec || !keep) return self->Close();
       self->ReadHeader();
     });
@@ -194,6 +243,7 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
 
   void WriteAndClose(int status, std::string message) {
     keep_alive_ = false;
+    head_request_ = false;
     server_->in_flight.fetch_add(1, std::memory_order_relaxed);  // Write() balances it
     Write(Response::Json(status, "{\"message\":\"" + message + "\"}"));
   }
@@ -211,10 +261,12 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
   ContextState& ctx_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;  // the one being written
+  std::string head_;  // status line and header fields of the response being written
+  std::string body_;  // its body
   std::string remote_;
   SteadyClock::time_point deadline_{};
   bool keep_alive_ = true;
+  bool head_request_ = false;
   bool busy_ = false;
   unsigned version_ = 11;
 };
