@@ -66,10 +66,17 @@ namespace {
 // Header names are HTTP tokens; values must not contain CR, LF or NUL. A
 // field that breaks these rules is dropped (its value may come from function
 // output, which must not be able to inject header lines).
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 33; c < 127; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("()<>@,;:\\\"/[]?={}")) t[c] = false;
+  return t;
+}();
+
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
-    if (c <= 32 || c >= 127 || std::strchr("()<>@,;:\\\"/[]?={}", c) != nullptr) return false;
+    if (!kTokenChars[c]) return false;
   }
   return true;
 }
