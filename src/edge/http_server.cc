@@ -292,6 +292,9 @@ void ScheduleSweep(std::shared_ptr<HttpServer::State> state, ContextState* ctx) 
         it = ctx->sessions.erase(it);
       }
     }
+    // A stopped server sweeps until its last connection is gone, then lets
+    // go of its state.
+    if (stopping && ctx->sessions.empty()) return;
     ScheduleSweep(state, ctx);
   });
 }

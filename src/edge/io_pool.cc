@@ -5,6 +5,21 @@
 
 namespace kumo::edge {
 
+namespace {
+
+// An io_context whose shutdown phase can be run on its own. Destroying a
+// context destroys its pending handlers, and a handler may own objects bound
+// to another context (a server's acceptor, a timer). Shutting every context
+// down before destroying any of them makes those objects die while all
+// contexts still exist.
+class PoolContext : public boost::asio::io_context {
+ public:
+  using boost::asio::io_context::io_context;
+  void Shutdown() { shutdown(); }
+};
+
+}  // namespace
+
 IoPool::IoPool(int threads) {
   if (threads <= 0) {
     unsigned n = std::thread::hardware_concurrency();
@@ -13,13 +28,15 @@ IoPool::IoPool(int threads) {
   for (int i = 0; i < threads; ++i) {
     // Concurrency hint 1: each context is run by exactly one thread, so Asio
     // can skip the scheduler's locking.
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    contexts_.push_back(std::make_unique<PoolContext>(1));
   }
 }
 
 IoPool::~IoPool() {
   Stop();
   Join();
+  for (auto& ctx : contexts_) static_cast<PoolContext*>(ctx.get())->Shutdown();
+  contexts_.clear();
 }
 
 void IoPool::Start() {

@@ -227,6 +227,29 @@ TEST_F(FunctionsOpsTest, ListFunctionsPaginatesAndListsAllVersions) {
   EXPECT_EQ(Call("GET", "/2015-03-31/functions/?MaxItems=0").error_code, "ValidationException");
 }
 
+TEST_F(FunctionsOpsTest, ListAllVersionsPagesAcrossNamesThatSharePrefixes) {
+  // "f" sorts before "f-2" and "f1", but "f:..." would sort after "f-2:..."
+  // and "f1:...": page markers must follow the list's own order.
+  for (std::string name : {"f", "f-2", "f1"}) {
+    ASSERT_EQ(Create(name, {{"Publish", true}}).status, 201);
+  }
+  std::vector<std::string> seen;
+  std::string marker;
+  for (int page = 0; page < 10; ++page) {
+    std::string target = "/2015-03-31/functions/?FunctionVersion=ALL&MaxItems=1";
+    if (!marker.empty()) target += "&Marker=" + edge::PercentEncode(marker, false);
+    json::object o = Call("GET", target).Json();
+    for (const auto& f : o["Functions"].as_array())
+      seen.push_back(Str(f.as_object(), "FunctionArn"));
+    marker = o.contains("NextMarker") ? Str(o, "NextMarker") : "";
+    if (marker.empty()) break;
+  }
+  std::string prefix = "arn:aws:lambda:us-east-1:000000000000:function:";
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{prefix + "f:$LATEST", prefix + "f:1", prefix + "f-2:$LATEST",
+                                      prefix + "f-2:1", prefix + "f1:$LATEST", prefix + "f1:1"}));
+}
+
 TEST_F(FunctionsOpsTest, UpdateConfigurationChecksRevisionAndReportsInProgress) {
   json::object created = Create("f").Json();
   std::string revision = Str(created, "RevisionId");
@@ -282,6 +305,16 @@ TEST_F(FunctionsOpsTest, UpdateCodeReplacesTheCodeAndCanPublish) {
   Reply stale = Call("PUT", "/2015-03-31/functions/f/code",
                      Dump(json::object{{"ZipFile", Base64Encode(zip)}, {"RevisionId", "x"}}));
   EXPECT_EQ(stale.status, 412);
+}
+
+TEST_F(FunctionsOpsTest, CreateWithPublishAnswersVersionOneByItsQualifiedArn) {
+  Reply r = Create("f", {{"Publish", true}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Str(r.Json(), "Version"), "1");
+  EXPECT_EQ(Str(r.Json(), "FunctionArn"), "arn:aws:lambda:us-east-1:000000000000:function:f:1");
+  Reply unpublished = Create("g");
+  EXPECT_EQ(Str(unpublished.Json(), "FunctionArn"),
+            "arn:aws:lambda:us-east-1:000000000000:function:g");
 }
 
 TEST_F(FunctionsOpsTest, DeleteFunctionAndVersions) {

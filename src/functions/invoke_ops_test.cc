@@ -83,11 +83,11 @@ TEST_F(InvokeOpsTest, ChecksBeforeInvoking) {
   EXPECT_EQ(big.error_code, "RequestTooLargeException");
   EXPECT_EQ(big.Message(),
             "Request must be smaller than 6291456 bytes for the InvokeFunction operation");
-  Reply big_event =
-      Invoke("f", "\"" + std::string(300 * 1024, 'x') + "\"", {{"X-Amz-Invocation-Type", "Event"}});
+  Reply big_event = Invoke("f", "\"" + std::string(1024 * 1024, 'x') + "\"",
+                           {{"X-Amz-Invocation-Type", "Event"}});
   EXPECT_EQ(big_event.status, 413);
   EXPECT_EQ(big_event.Message(),
-            "Request must be smaller than 262144 bytes for the InvokeFunction operation");
+            "Request must be smaller than 1048576 bytes for the InvokeFunction operation");
   Reply not_json = Invoke("f", "{nope");
   EXPECT_EQ(not_json.status, 400);
   EXPECT_EQ(not_json.error_code, "InvalidRequestContentException");
@@ -111,6 +111,11 @@ TEST_F(InvokeOpsTest, EventInvocationsAnswer202) {
   EXPECT_EQ(r.body, "");
   ASSERT_EQ(invoker_->requests.size(), 1u);
   EXPECT_EQ(invoker_->requests[0].type, InvocationType::kEvent);
+  // Asynchronous payloads may reach 1 MB (once 256 KB).
+  std::string payload = "\"" + std::string(600 * 1024, 'x') + "\"";
+  EXPECT_EQ(Invoke("f", payload, {{"X-Amz-Invocation-Type", "Event"}}).status, 202);
+  ASSERT_EQ(invoker_->requests.size(), 2u);
+  EXPECT_EQ(invoker_->requests[1].payload.size(), payload.size());
   Reply legacy = Call("POST", "/2014-11-13/functions/f/invoke-async/", "{}");
   EXPECT_EQ(legacy.status, 202);
   EXPECT_EQ(legacy.body, R"({"Status":202})");

@@ -110,6 +110,7 @@ Result<edge::Response> LambdaService::Impl::CreateFunction(const OpContext& ctx)
   Notify({FunctionChange::Kind::kUpdated, ctx.region(), name, "$LATEST"});
   ConfigView view;
   view.moment = ConfigView::Moment::kCreating;
+  view.qualified_arn = publish.value_or(false);  // the answer is version 1, ARN and all
   return JsonResponse(201, RenderConfiguration(next->fn, *shown, view));
 }
 
@@ -164,12 +165,15 @@ Result<edge::Response> LambdaService::Impl::ListFunctions(const OpContext& ctx) 
   };
   std::vector<std::string> keys;
   std::vector<Item> items;
+  // Paginate needs keys in item order: the separator sorts below every
+  // character of a name, so "f" and its versions come before "f-2" and "f1".
+  constexpr char kVersionSeparator = ' ';
   for (const FunctionPtr& fn : FunctionsIn(ctx.region())) {
-    keys.push_back(all ? fn->fn.name + ":$LATEST" : fn->fn.name);
+    keys.push_back(all ? fn->fn.name + kVersionSeparator + "$LATEST" : fn->fn.name);
     items.push_back({fn, fn->latest});
     if (!all) continue;
     for (const auto& [number, v] : fn->versions) {
-      keys.push_back(fn->fn.name + ":" + VersionKey(number));
+      keys.push_back(fn->fn.name + kVersionSeparator + VersionKey(number));
       items.push_back({fn, v});
     }
   }

@@ -8,8 +8,8 @@
 namespace kumo::functions {
 namespace {
 
-constexpr size_t kMaxSyncPayload = 6291456;  // 6 MB
-constexpr size_t kMaxAsyncPayload = 262144;  // 256 KB
+constexpr size_t kMaxSyncPayload = 6291456;   // 6 MB
+constexpr size_t kMaxAsyncPayload = 1048576;  // 1 MB (the model's Payload: "1 MB for asynchronous")
 
 Error RequestTooLarge(size_t limit) {
   return Error{413, "RequestTooLargeException",

@@ -79,7 +79,9 @@ std::shared_ptr<const VersionRecord> LambdaService::Impl::PublishLatest(
   auto version = std::make_shared<VersionRecord>(*next.latest);
   version->version = std::to_string(number);
   if (description) version->description = *description;
-  version->last_update_status.clear();  // published versions never update
+  // Reads report it Active and Successful (the `function-updated` waiter
+  // works on a version too); the publish answer itself says Pending.
+  version->last_update_status = "Successful";
   version->last_modified = NowTimestamp();
   version->revision_id = NewUuid();
   next.versions[number] = version;

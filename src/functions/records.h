@@ -53,7 +53,7 @@ struct VersionRecord {
   std::string last_modified;  // "2024-01-02T03:04:05.678+0000"
   std::string revision_id;
   std::string state = "Active";
-  std::string last_update_status = "Successful";  // empty for published versions
+  std::string last_update_status = "Successful";  // published versions too
 
   // Everything PublishVersion compares to decide whether $LATEST changed
   // since the last published version (not description, dates, ids, state).

@@ -47,6 +47,19 @@ TEST_F(VersionsOpsTest, PublishesOnlyWhenSomethingChanged) {
   EXPECT_EQ(v1.Json()["State"].as_string(), "Active");
 }
 
+TEST_F(VersionsOpsTest, PublishedVersionsReadActiveAndSuccessful) {
+  ASSERT_EQ(Create("f").status, 201);
+  ASSERT_EQ(UpdateTimeout("f", 9).status, 200);
+  Reply published = Publish("f");
+  EXPECT_FALSE(published.Json().contains("LastUpdateStatus")) << "the answer says Pending only";
+  Reply read = Call("GET", "/2015-03-31/functions/f/configuration?Qualifier=1");
+  EXPECT_EQ(read.Json()["State"].as_string(), "Active");
+  ASSERT_TRUE(read.Json().contains("LastUpdateStatus")) << read.body;
+  EXPECT_EQ(read.Json()["LastUpdateStatus"].as_string(), "Successful");
+  Reply again = Publish("f");  // unchanged: the existing version, as reads show it
+  EXPECT_EQ(again.Json()["LastUpdateStatus"].as_string(), "Successful");
+}
+
 TEST_F(VersionsOpsTest, PublishChecksCodeShaAndRevision) {
   json::object created = Create("f").Json();
   Reply sha = Publish("f", {{"CodeSha256", "wrong"}});

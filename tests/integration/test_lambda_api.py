@@ -254,6 +254,19 @@ class CreateAndReadTest(LambdaTestCase):
         self.assertEqual([f["FunctionArn"] for f in every[:2]],
                          [arn("page-00", "$LATEST"), arn("page-00", "1")])
 
+        # Pages of FunctionVersion=ALL follow the list's order even when one
+        # name is a prefix of others ("page-00" < "page-00-b" < "page-001").
+        for name in ("page-00-b", "page-001"):
+            lam.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE, Publish=True,
+                                Handler="app.handler", Code={"ZipFile": make_zip(PY_CODE)})
+        paged = [f["FunctionArn"] for p in lam.get_paginator("list_functions").paginate(
+            FunctionVersion="ALL", PaginationConfig={"PageSize": 1, "MaxItems": 50})
+                 for f in p["Functions"]]
+        self.assertEqual(paged[:6], [arn("page-00", "$LATEST"), arn("page-00", "1"),
+                                     arn("page-00-b", "$LATEST"), arn("page-00-b", "1"),
+                                     arn("page-001", "$LATEST"), arn("page-001", "1")])
+        self.assertEqual(len(paged), 12)
+
         _, err = self.error_of(server.client("lambda", parameter_validation=False).list_functions,
                                MaxItems=0)
         self.assertEqual(err["Code"], "ValidationException")

@@ -38,7 +38,8 @@ class VersionsTest(LambdaTestCase):
         # Published versions are immutable snapshots.
         one = self.lam.get_function_configuration(FunctionName="pub", Qualifier="1")
         self.assertEqual((one["MemorySize"], one["CodeSha256"]), (128, created["CodeSha256"]))
-        self.assertEqual(one["State"], "Active")
+        self.assertEqual((one["State"], one["LastUpdateStatus"]), ("Active", "Successful"))
+        self.assertNotIn("LastUpdateStatus", v1, "the publish answer says Pending only")
 
     def test_publish_checks_code_sha_and_revision(self):
         created = self.create("pubcheck")
@@ -204,6 +205,8 @@ class WaitersTest(LambdaTestCase):
         self.assertEqual(json.loads(out)["LastUpdateStatus"], "InProgress")
         self.cli("wait", "function-updated", "--function-name", "waited")
         self.cli("wait", "function-updated-v2", "--function-name", "waited")
+        self.cli("publish-version", "--function-name", "waited")
+        self.cli("wait", "function-updated", "--function-name", "waited", "--qualifier", "1")
         _, out, _ = self.cli("get-function-configuration", "--function-name", "waited")
         self.assertEqual(json.loads(out)["Timeout"], 20)
 
