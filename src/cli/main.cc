@@ -65,6 +65,18 @@ int main(int argc, char** argv) {
                      "Seconds a client has to send a whole request")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  server->add_option("--account-concurrency", config.account_concurrency,
+                     "Concurrent executions allowed across all functions")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  server->add_option("--function-keep-alive", config.function_keep_alive_s,
+                     "Seconds an idle execution environment is kept warm")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  server->add_option("--event-retry-base-ms", config.event_retry_base_ms,
+                     "First retry delay of a failed asynchronous invocation (then doubled)")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
   server->add_flag("!--no-fsync", config.fsync,
                    "Acknowledge writes once in the OS (survives kill -9, not power loss)");
 

@@ -21,6 +21,9 @@
 #include "functions/lambda_service.h"
 #include "logs/log_store.h"
 #include "logs/logs_service.h"
+#include "runtime/execution_engine.h"
+#include "runtime/log_store_sink.h"
+#include "runtime/sandbox.h"
 #include "server/sts_service.h"
 #include "storage/store.h"
 
@@ -34,7 +37,9 @@ struct Server::Impl {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<logs::LogStore> log_store;  // before `store`: destroyed first
   std::unique_ptr<functions::LambdaService> lambda;
-  std::unique_ptr<events::AsyncInvoker> async_invoker;
+  std::unique_ptr<runtime::LogStoreSink> log_sink;
+  std::shared_ptr<runtime::ExecutionEngine> engine;
+  std::shared_ptr<events::AsyncInvoker> async_invoker;
   std::unique_ptr<edge::Router> router;
   std::unique_ptr<edge::HttpServer> http;
   std::optional<asio::signal_set> signals;
@@ -65,6 +70,30 @@ struct Server::Impl {
     });
   }
 
+  // The execution engine and the async queue in front of it. They need the
+  // bound port: functions' SDKs are pointed at it.
+  Status StartFunctions(uint16_t port) {
+    spdlog::info("sandbox: {}", runtime::CachedSandboxCapabilities().Describe());
+    log_sink = std::make_unique<runtime::LogStoreSink>(*log_store);
+    runtime::EngineOptions options;
+    bool wildcard = config.host == "0.0.0.0" || config.host == "::";
+    std::string host = wildcard ? "127.0.0.1" : config.host;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    options.endpoint_url = "http://" + host + ":" + std::to_string(port);
+    options.account_concurrency = config.account_concurrency;
+    options.keep_alive = std::chrono::seconds(config.function_keep_alive_s);
+    KUMO_ASSIGN_OR_RETURN(auto created, runtime::ExecutionEngine::Create(options, pool, *lambda, *log_sink));
+    engine = std::shared_ptr<runtime::ExecutionEngine>(std::move(created));
+    events::AsyncInvokeOptions async_options;
+    async_options.retry_base = std::chrono::milliseconds(config.event_retry_base_ms);
+    KUMO_ASSIGN_OR_RETURN(auto async, events::AsyncInvoker::Open(*store, *lambda, engine, async_options));
+    async_invoker = std::shared_ptr<events::AsyncInvoker>(std::move(async));
+    async_invoker->Start();
+    lambda->SetInvoker(async_invoker);
+    router->metrics().AddCollector([e = engine.get()](std::string& out) { e->RenderMetrics(out); });
+    return Status::Ok();
+  }
+
   void Shutdown() {
     {
       std::lock_guard lock(mu);
@@ -85,6 +114,7 @@ struct Server::Impl {
     }
     // Responses written after the last handler answered need a moment on the wire.
     if (async_invoker) async_invoker->Shutdown();
+    if (engine) engine->Shutdown();  // needs the pool running to end environments
     pool.Stop();
     pool.Join();
     log_store.reset();  // stops the retention sweep, waits for queued log writes
@@ -144,7 +174,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
         router->Handle(std::move(request), std::move(sink));
       });
   KUMO_ASSIGN_OR_RETURN(uint16_t port, impl->http->Listen());
-  (void)port;
+  KUMO_RETURN_IF_ERROR(impl->StartFunctions(port));
   // Signals are caught from before the ready line, so a stop right after it
   // is still a clean shutdown.
   Impl* raw = impl.get();
