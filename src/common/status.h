@@ -20,6 +20,10 @@ struct Error {
   int http_status = 500;
   std::string code = "InternalFailure";
   std::string message;
+  // Extra members for JSON error bodies, as the text of a JSON object
+  // (`{"Reason":"..."}`, `{"Item":{...}}`); merged into the body by the
+  // JSON and REST-JSON serializers. Empty: none.
+  std::string details_json;
 
   // True when the client caused the error (4xx): query-protocol errors say
   // <Type>Sender</Type> for these and <Type>Receiver</Type> otherwise.

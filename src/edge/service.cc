@@ -1,11 +1,28 @@
 #include "edge/service.h"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "common/encoding.h"
 
 namespace kumo::edge {
+namespace {
+
+// Adds the members of `error.details_json` to `body` (never replacing the
+// serializer's own members). Malformed details are dropped: they come from
+// Kumo's own code, and an error answer must still go out.
+void MergeDetails(const Error& error, boost::json::object& body) {
+  if (error.details_json.empty()) return;
+  boost::system::error_code ec;
+  boost::json::value details = boost::json::parse(error.details_json, ec);
+  if (ec || !details.is_object()) return;
+  for (auto& member : details.as_object()) {
+    if (!body.contains(member.key())) body[member.key()] = std::move(member.value());
+  }
+}
+
+}  // namespace
 
 Response SerializeError(Protocol protocol, const Error& error, const std::string& request_id) {
   Response r;
@@ -13,6 +30,7 @@ Response SerializeError(Protocol protocol, const Error& error, const std::string
   switch (protocol) {
     case Protocol::kJson: {
       boost::json::object body{{"__type", error.code}, {"message", error.message}};
+      MergeDetails(error, body);
       r.headers.Set("Content-Type", "application/x-amz-json-1.0");
       r.body = boost::json::serialize(body);
       break;
@@ -20,6 +38,7 @@ Response SerializeError(Protocol protocol, const Error& error, const std::string
     case Protocol::kRestJson: {
       boost::json::object body{{"Type", error.SenderFault() ? "User" : "Server"},
                                {"message", error.message}};
+      MergeDetails(error, body);
       r.headers.Set("Content-Type", "application/json");
       r.headers.Set("x-amzn-ErrorType", error.code);
       r.body = boost::json::serialize(body);

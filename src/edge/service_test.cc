@@ -37,6 +37,18 @@ TEST(SerializeErrorTest, RestJsonSetsErrorTypeHeader) {
   EXPECT_EQ(v["message"].as_string(), "Function not found");
 }
 
+TEST(SerializeErrorTest, JsonBodiesCarryTheErrorDetails) {
+  Error e{429, "TooManyRequestsException", "Rate Exceeded.",
+          R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","message":"not me"})"};
+  auto rest = boost::json::parse(SerializeError(Protocol::kRestJson, e, "rid").body).as_object();
+  EXPECT_EQ(rest["Reason"].as_string(), "ReservedFunctionConcurrentInvocationLimitExceeded");
+  EXPECT_EQ(rest["message"].as_string(), "Rate Exceeded.");  // details never replace the message
+  Error c{400, "ConditionalCheckFailedException", "The conditional request failed",
+          R"({"Item":{"pk":{"S":"a"}}})"};
+  auto json = boost::json::parse(SerializeError(Protocol::kJson, c, "rid").body).as_object();
+  EXPECT_EQ(json["Item"].as_object()["pk"].as_object()["S"].as_string(), "a");
+}
+
 TEST(SerializeErrorTest, XmlProtocolsEscapeText) {
   Response s3 = SerializeError(Protocol::kRestXml, Error{404, "NoSuchKey", "a<b"}, "rid");
   EXPECT_NE(s3.body.find("<Code>NoSuchKey</Code><Message>a&lt;b</Message>"), std::string::npos);
