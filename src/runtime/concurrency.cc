@@ -16,7 +16,10 @@ std::string_view ThrottleReasonName(ThrottleReason reason) {
   return "";
 }
 
-Error ThrottleError() { return Error{429, "TooManyRequestsException", "Rate Exceeded."}; }
+Error ThrottleError(ThrottleReason reason) {
+  return Error{429, "TooManyRequestsException", "Rate Exceeded.",
+               "{\"Reason\":\"" + std::string(ThrottleReasonName(reason)) + "\"}"};
+}
 
 void ConcurrencyLimiter::SetReserved(const std::string& function, std::optional<int> reserved) {
   auto it = functions_.find(function);

@@ -30,7 +30,8 @@ enum class ThrottleReason {
 
 std::string_view ThrottleReasonName(ThrottleReason reason);
 // 429 TooManyRequestsException "Rate Exceeded.".
-Error ThrottleError();
+// Lambda's 429, with the Reason member naming `reason`.
+Error ThrottleError(ThrottleReason reason);
 
 class ConcurrencyLimiter {
  public:

@@ -74,7 +74,8 @@ TEST(ConcurrencyTest, ForgetDropsAnIdleFunctionsReservation) {
 }
 
 TEST(ConcurrencyTest, ThrottleErrorIsLambdas) {
-  Error e = ThrottleError();
+  Error e = ThrottleError(ThrottleReason::kReservedFunctionConcurrentInvocationLimitExceeded);
+  EXPECT_EQ(e.details_json, R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded"})");
   EXPECT_EQ(e.http_status, 429);
   EXPECT_EQ(e.code, "TooManyRequestsException");
   EXPECT_EQ(e.message, "Rate Exceeded.");

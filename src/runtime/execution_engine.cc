@@ -162,10 +162,10 @@ void ExecutionEngine::Core::Invoke(InvokeRequest request,
     }
     FunctionState& fn = StateLocked(request.config, key);
     limiter_.SetReserved(key, request.config.reserved_concurrency);
-    if (limiter_.TryAcquire(key) != ThrottleReason::kNone) {
+    if (ThrottleReason reason = limiter_.TryAcquire(key); reason != ThrottleReason::kNone) {
       fn.counters->throttles.fetch_add(1, std::memory_order_relaxed);
       lock.unlock();
-      return done(ThrottleError());
+      return done(ThrottleError(reason));
     }
     fn.counters->in_flight.fetch_add(1, std::memory_order_relaxed);
     std::string& revision = fn.revisions[request.config.version];
