@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all setup build run test test-unit test-integration test-asan bench-edge clean
+.PHONY: all setup build run test test-unit test-integration test-asan bench-edge bench-functions clean
 
 all: build
 
@@ -37,6 +37,9 @@ test-asan: setup
 
 bench-edge: build
 	bash bench/edge/run
+
+bench-functions: build
+	bash bench/functions/run
 
 clean:
 	rm -rf $(BUILD) build-asan
