@@ -17,6 +17,13 @@
 namespace kumo {
 
 struct Error {
+  Error() = default;
+  Error(int status, std::string error_code, std::string error_message, std::string details = {})
+      : http_status(status),
+        code(std::move(error_code)),
+        message(std::move(error_message)),
+        details_json(std::move(details)) {}
+
   int http_status = 500;
   std::string code = "InternalFailure";
   std::string message;
