@@ -149,6 +149,14 @@ class AsyncInvoker::Impl {
       cv_.notify_all();
     }
     if (worker_.joinable()) worker_.join();
+    // An Event can run for up to 15 minutes: a stop must not wait for it.
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, options_.shutdown_grace, [this] { return in_flight_ == 0; });
+  }
+
+  // Callbacks still due hold `this`.
+  ~Impl() {
+    Shutdown();
     std::unique_lock lock(mu_);
     cv_.wait(lock, [this] { return in_flight_ == 0; });
   }

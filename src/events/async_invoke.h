@@ -43,6 +43,9 @@ struct AsyncInvokeOptions {
   // After a throttle or a service error.
   std::chrono::milliseconds throttle_delay{1000};
   int max_in_flight = 64;
+  // Shutdown waits this long for invocations in flight; those still running
+  // stay queued and run again after a restart.
+  std::chrono::milliseconds shutdown_grace{3000};
   const Clock* clock = &Clock::System();
 };
 
@@ -58,7 +61,12 @@ class AsyncInvoker final : public functions::Invoker {
   ~AsyncInvoker() override;
 
   void Start();
-  // Stops dispatching and waits for invocations in flight. Queued events stay.
+  // Stops dispatching and waits up to `shutdown_grace` for invocations in
+  // flight. Queued events stay, and so do events whose invocation is still
+  // running: their callbacks may come later (when the synchronous invoker
+  // shuts down and fails them), so the destructor waits for every callback.
+  // The synchronous invoker must therefore end its invocations before the
+  // AsyncInvoker is destroyed.
   void Shutdown();
 
   void Invoke(functions::InvokeRequest request,

@@ -218,6 +218,45 @@ TEST_F(AsyncInvokeTest, QueuedEventsSurviveARestart) {
   EXPECT_EQ(invoker_->Calls("fn")[0].payload, R"({"n":5})");
 }
 
+// Holds every invocation until the test answers it (a long-running function).
+class HeldInvoker : public functions::Invoker {
+ public:
+  void Invoke(InvokeRequest, std::function<void(Result<InvokeResult>)> done) override {
+    std::lock_guard lock(mu);
+    held.push_back(std::move(done));
+  }
+  size_t Held() {
+    std::lock_guard lock(mu);
+    return held.size();
+  }
+  std::mutex mu;
+  std::vector<std::function<void(Result<InvokeResult>)>> held;
+};
+
+TEST_F(AsyncInvokeTest, ShutdownDoesNotWaitForALongInvocationWhichRunsAgainAfterRestart) {
+  auto held = std::make_shared<HeldInvoker>();
+  options_.shutdown_grace = std::chrono::milliseconds(50);
+  auto opened = AsyncInvoker::Open(*store_, registry_, held, options_);
+  ASSERT_TRUE(opened.ok());
+  async_ = std::move(opened).value();
+  async_->Start();
+  ASSERT_TRUE(InvokeEvent("fn", R"({"n":7})").ok());
+  ASSERT_TRUE(WaitFor([&] { return held->Held() == 1; }));
+
+  const auto started = std::chrono::steady_clock::now();
+  async_->Shutdown();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  // The engine's shutdown fails the invocation later; the event stays queued.
+  held->held[0](Error{500, "ServiceException", "Kumo is shutting down"});
+  async_.reset();  // waits for that callback's queue write
+  store_.reset();
+
+  OpenStore();
+  OpenAsync();
+  ASSERT_TRUE(WaitFor([&] { return invoker_->Calls("fn").size() == 1 && async_->Pending() == 0; }));
+  EXPECT_EQ(invoker_->Calls("fn")[0].payload, R"({"n":7})");
+}
+
 TEST_F(AsyncInvokeTest, EventsOlderThanTheirMaximumAgeAreDropped) {
   ManualClock clock(1'000'000);
   options_.clock = &clock;

@@ -177,6 +177,10 @@ Result<SandboxSpec> BuildSandboxSpec(const functions::FunctionConfig& config,
                                 ":");
   env["LANG"] = "en_US.UTF-8";
   env["TZ"] = ":UTC";
+  // The environment's uid has no passwd entry, so without HOME the home
+  // directory lookup fails: Node's os.homedir() throws, and with it the AWS
+  // SDK for JavaScript's shared-config loading.
+  env["HOME"] = "/tmp";
   env["AWS_ENDPOINT_URL"] = facts.endpoint_url;
 
   std::string runtime_dir = "/var/runtime";

@@ -95,6 +95,7 @@ TEST(RuntimeCommandTest, NodeRunsKumosClientWithLambdasVariables) {
   EXPECT_EQ(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:4566");
   EXPECT_EQ(env["TZ"], ":UTC");
   EXPECT_EQ(env["LANG"], "en_US.UTF-8");
+  EXPECT_EQ(env["HOME"], "/tmp") << "the uid has no passwd entry: os.homedir() needs HOME";
   EXPECT_EQ(env["PATH"], "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin");
   EXPECT_NE(env["LD_LIBRARY_PATH"].find(":/opt/lib"), std::string::npos);
   EXPECT_EQ(env["MY_VAR"], "1");

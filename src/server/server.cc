@@ -113,8 +113,10 @@ struct Server::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     // Responses written after the last handler answered need a moment on the wire.
-    if (async_invoker) async_invoker->Shutdown();
+    // The engine first: invocations in flight fail fast, so the queue's
+    // events stay queued for the next start instead of holding up the stop.
     if (engine) engine->Shutdown();  // needs the pool running to end environments
+    if (async_invoker) async_invoker->Shutdown();
     pool.Stop();
     pool.Join();
     log_store.reset();  // stops the retention sweep, waits for queued log writes
