@@ -1,0 +1,274 @@
+#include "tables/write_path.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "tables/item_codec.h"
+#include "tables/key_codec.h"
+#include "tables/request.h"
+#include "tables/storage_layout.h"
+
+namespace kumo::tables {
+namespace {
+
+Error ShutDownError() { return Internal("tables: the service is shutting down"); }
+
+}  // namespace
+
+double WriteUnits(size_t bytes) {
+  size_t units = (bytes + 1023) / 1024;
+  return static_cast<double>(std::max<size_t>(units, 1));
+}
+
+Status ValidateIndexKeys(const TableMeta& meta, const Item& item) {
+  for (const IndexMeta& index : meta.indexes) {
+    const KeyAttribute* attributes[2] = {&index.key_schema.partition,
+                                         index.key_schema.sort ? &*index.key_schema.sort : nullptr};
+    for (int i = 0; i < 2 && attributes[i] != nullptr; ++i) {
+      auto it = item.find(attributes[i]->name);
+      if (it == item.end()) continue;
+      const AttributeValue& value = it->second;
+      if (value.type() != attributes[i]->type) {
+        return ValidationError(fmt::format(
+            "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} "
+            "Actual: {} IndexName: {}",
+            attributes[i]->name, TypeName(attributes[i]->type), TypeName(value.type()), index.name));
+      }
+      if ((value.type() == AttrType::kS || value.type() == AttrType::kB) && value.str().empty()) {
+        return ValidationError(fmt::format(
+            "One or more parameter values are not valid. A value specified for a secondary index key "
+            "is not supported. The AttributeValue for a key attribute cannot contain an empty {} "
+            "value. IndexName: {}, IndexKey: {}",
+            value.type() == AttrType::kS ? "string" : "binary", index.name, attributes[i]->name));
+      }
+      KUMO_RETURN_IF_ERROR(ValidateKeyValue(*attributes[i], value, i == 0));
+    }
+  }
+  return Status::Ok();
+}
+
+WritePath::WritePath(storage::Store& store, storage::Family items, storage::Family indexes,
+                     ChangeRecorder* recorder, const Clock& clock)
+    : store_(store), items_(items), indexes_(indexes), recorder_(recorder), clock_(clock) {}
+
+WritePath::~WritePath() { Shutdown(); }
+
+size_t WritePath::StripeIndex(const std::string& storage_key) const {
+  return std::hash<std::string>{}(storage_key) % kStripes;
+}
+
+std::mutex& WritePath::StripeOf(const std::string& storage_key) {
+  return stripes_[StripeIndex(storage_key)].mu;
+}
+
+Result<std::optional<std::string>> WritePath::ReadLocked(const std::string& storage_key) {
+  Stripe& stripe = stripes_[StripeIndex(storage_key)];
+  auto it = stripe.pending.find(storage_key);
+  if (it != stripe.pending.end()) {
+    if (!it->second.present) return std::optional<std::string>();
+    return std::optional<std::string>(it->second.encoded);
+  }
+  return store_.Get(items_, storage_key);
+}
+
+WritePath::AllLocked::AllLocked(WritePath& path) : path_(path) {
+  for (Stripe& stripe : path_.stripes_) stripe.mu.lock();
+}
+
+WritePath::AllLocked::~AllLocked() {
+  for (auto it = path_.stripes_.rbegin(); it != path_.stripes_.rend(); ++it) it->mu.unlock();
+}
+
+Status WritePath::Enqueue(storage::WriteBatch batch, std::function<void(Status)> done) {
+  {
+    std::lock_guard lock(idle_mu_);
+    if (shut_down_) return ShutDownError();
+    ++in_flight_;
+  }
+  store_.WriteAsync(std::move(batch), [this, done = std::move(done)](Status status) {
+    done(std::move(status));
+    std::lock_guard lock(idle_mu_);
+    if (--in_flight_ == 0) idle_cv_.notify_all();
+  });
+  return Status::Ok();
+}
+
+void WritePath::Commit(std::vector<WriteSlot> slots, Decide decide, Done done) {
+  std::vector<std::string> keys;
+  keys.reserve(slots.size());
+  std::vector<size_t> stripe_ids;
+  stripe_ids.reserve(slots.size());
+  for (const WriteSlot& slot : slots) {
+    keys.push_back(ItemStorageKey(slot.table.meta->id, slot.item_key));
+    stripe_ids.push_back(StripeIndex(keys.back()));
+  }
+  std::sort(stripe_ids.begin(), stripe_ids.end());
+  stripe_ids.erase(std::unique(stripe_ids.begin(), stripe_ids.end()), stripe_ids.end());
+  for (size_t id : stripe_ids) stripes_[id].mu.lock();
+  auto unlock = [&] {
+    for (auto it = stripe_ids.rbegin(); it != stripe_ids.rend(); ++it) stripes_[*it].mu.unlock();
+  };
+
+  Status status;
+  for (size_t i = 0; i < slots.size() && status.ok(); ++i) {
+    WriteSlot& slot = slots[i];
+    if (slot.table.state->deleted()) {
+      status = TableNotFound();
+      break;
+    }
+    slot.table.meta = slot.table.state->meta();
+    Result<std::optional<std::string>> current = ReadLocked(keys[i]);
+    if (!current.ok()) {
+      status = current.error();
+      break;
+    }
+    if (current->has_value()) {
+      Result<Item> item = DecodeItem(**current);
+      if (!item.ok()) {
+        status = item.error();
+        break;
+      }
+      slot.old_item = std::move(item).value();
+    }
+  }
+  if (status.ok()) status = decide(slots);
+  for (size_t i = 0; i < slots.size() && status.ok(); ++i) {
+    if (slots[i].action == WriteSlot::Action::kPut) {
+      status = ValidateIndexKeys(*slots[i].table.meta, slots[i].new_item);
+    }
+  }
+  storage::WriteBatch batch;
+  std::vector<uint64_t> stream_tokens;
+  std::vector<std::string> encoded(slots.size());
+  if (status.ok()) status = BuildBatch(slots, keys, batch, stream_tokens, encoded);
+  if (!status.ok()) {
+    unlock();
+    if (recorder_ != nullptr) {
+      for (uint64_t token : stream_tokens) recorder_->Aborted(token);
+    }
+    done(status, slots);
+    return;
+  }
+
+  std::vector<uint64_t> seqs(slots.size(), 0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const WriteSlot& slot = slots[i];
+    if (slot.action == WriteSlot::Action::kNone) continue;
+    Pending& pending = stripes_[StripeIndex(keys[i])].pending[keys[i]];
+    pending.seq = seqs[i] = next_seq_.fetch_add(1, std::memory_order_relaxed);
+    pending.present = slot.action == WriteSlot::Action::kPut;
+    pending.encoded = std::move(encoded[i]);
+  }
+  // The slots move into the callback; the keys and seqs too, to clear the overlay.
+  auto shared = std::make_shared<std::vector<WriteSlot>>(std::move(slots));
+  auto shared_keys = std::make_shared<std::vector<std::string>>(std::move(keys));
+  auto tokens = std::make_shared<std::vector<uint64_t>>(std::move(stream_tokens));
+  auto shared_done = std::make_shared<Done>(std::move(done));
+  auto finish = [this, shared, shared_keys, seqs, tokens, shared_done](Status status) {
+    if (!status.ok() && recorder_ != nullptr) {
+      for (uint64_t token : *tokens) recorder_->Aborted(token);
+    }
+    Finish(*shared_keys, seqs);
+    (*shared_done)(std::move(status), *shared);
+  };
+  Status queued = Enqueue(std::move(batch), finish);
+  unlock();
+  if (!queued.ok()) finish(queued);
+}
+
+void WritePath::Finish(const std::vector<std::string>& keys, const std::vector<uint64_t>& seqs) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (seqs[i] == 0) continue;
+    Stripe& stripe = stripes_[StripeIndex(keys[i])];
+    std::lock_guard lock(stripe.mu);
+    auto it = stripe.pending.find(keys[i]);
+    if (it != stripe.pending.end() && it->second.seq == seqs[i]) stripe.pending.erase(it);
+  }
+}
+
+Status WritePath::BuildBatch(std::vector<WriteSlot>& slots, const std::vector<std::string>& keys,
+                             storage::WriteBatch& batch, std::vector<uint64_t>& stream_tokens,
+                             std::vector<std::string>& encoded) {
+  const int64_t now = clock_.NowMillis();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    WriteSlot& slot = slots[i];
+    if (slot.action == WriteSlot::Action::kNone) continue;
+    const TableMeta& meta = *slot.table.meta;
+    const bool put = slot.action == WriteSlot::Action::kPut;
+    const Item* old_item = slot.old_item ? &*slot.old_item : nullptr;
+    const Item* new_item = put ? &slot.new_item : nullptr;
+    const size_t old_size = old_item ? ItemSize(*old_item) : 0;
+    const size_t new_size = new_item ? ItemSize(*new_item) : 0;
+
+    if (put) {
+      encoded[i] = EncodeItem(*new_item);
+      batch.Put(items_, keys[i], encoded[i]);
+      slot.table_units = WriteUnits(std::max(old_size, new_size));
+      slot.table.state->AddStats(0, old_item ? 0 : 1,
+                                 static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size));
+    } else {
+      batch.Delete(items_, keys[i]);
+      slot.table_units = WriteUnits(old_size);
+      if (old_item) slot.table.state->AddStats(0, -1, -static_cast<int64_t>(old_size));
+    }
+
+    for (const IndexMeta& index : meta.indexes) {
+      std::optional<std::string> old_key, new_key;
+      if (old_item) old_key = IndexEntryKey(meta, index, *old_item, slot.item_key);
+      if (new_item) new_key = IndexEntryKey(meta, index, *new_item, slot.item_key);
+      if (!old_key && !new_key) continue;
+      double units = 0;
+      std::optional<Item> old_projected;
+      if (old_key) old_projected = ProjectForIndex(meta, index, *old_item);
+      const int64_t old_projected_size = old_projected ? static_cast<int64_t>(ItemSize(*old_projected)) : 0;
+      if (old_key && (!new_key || *old_key != *new_key)) {
+        batch.Delete(indexes_, *old_key);
+        units += WriteUnits(static_cast<size_t>(old_projected_size));
+        slot.table.state->AddStats(index.id, -1, -old_projected_size);
+      }
+      if (new_key) {
+        Item projected = ProjectForIndex(meta, index, *new_item);
+        const int64_t size = static_cast<int64_t>(ItemSize(projected));
+        if (old_key && *old_key == *new_key) {
+          if (projected == *old_projected) continue;  // the entry is unchanged: no index write
+          slot.table.state->AddStats(index.id, 0, size - old_projected_size);
+        } else {
+          slot.table.state->AddStats(index.id, 1, size);
+        }
+        batch.Put(indexes_, *new_key, EncodeItem(projected));
+        units += WriteUnits(static_cast<size_t>(size));
+      }
+      if (units > 0) slot.index_units[index.name] += units;
+    }
+
+    if (recorder_ != nullptr && meta.stream_enabled) {
+      if (!old_item && !new_item) continue;               // deleting nothing
+      if (old_item && new_item && *old_item == *new_item) continue;  // no change: no record
+      StreamTarget target{meta.name, meta.region, meta.StreamArn(), meta.stream_view_type,
+                          meta.key_schema};
+      ItemChange change;
+      change.kind = !old_item ? ChangeKind::kInsert : new_item ? ChangeKind::kModify : ChangeKind::kRemove;
+      change.old_image = old_item;
+      change.new_image = new_item;
+      change.by_ttl = slot.by_ttl;
+      change.approximate_creation_millis = now;
+      Result<uint64_t> token = recorder_->Record(batch, target, change);
+      if (!token.ok()) return token.error();
+      stream_tokens.push_back(*token);
+    }
+  }
+  return Status::Ok();
+}
+
+void WritePath::Shutdown() {
+  std::unique_lock lock(idle_mu_);
+  shut_down_ = true;
+  idle_cv_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+void WritePath::WaitIdle() {
+  std::unique_lock lock(idle_mu_);
+  idle_cv_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+}  // namespace kumo::tables

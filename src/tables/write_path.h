@@ -1,0 +1,157 @@
+// WritePath: every item write (PutItem, UpdateItem, DeleteItem, batches,
+// transactions, TTL deletions) goes through Commit(), which makes a
+// conditional write an atomic read-modify-write of its items and keeps the
+// item, its index entries and its stream record in one WriteBatch.
+//
+// Concurrency design: lock striping plus a pending-write overlay.
+//   1. The stripes of every item involved (hash of the storage key, 1024
+//      stripes) are locked in ascending order (no deadlock between
+//      multi-item writes).
+//   2. Each item's current value is read: from the overlay when a write to
+//      it is still on its way to the disk, else from the Store.
+//   3. `decide` runs with the locks held: it checks conditions and says
+//      what to write.
+//   4. The WriteBatch is built (item, index entries, stream record), the new
+//      values go into the overlay, and the batch is handed to
+//      Store::WriteAsync, all before the locks are released: the Store
+//      applies batches in call order, so writes to one item reach the disk
+//      in the order they were decided.
+//   5. `done` runs once the batch is durable (on the Store's commit thread);
+//      only then is the client answered. The overlay entry is dropped when
+//      its batch is durable, after which the Store has the value.
+// Reads that are not part of a write (GetItem, Query, Scan) never lock: they
+// see the last durable state.
+//
+// A metadata change that write paths must observe (an index added or
+// removed, streams switched, a table deleted) is made under LockAll(): every
+// write after it re-reads the table's meta under its stripe locks.
+//
+// Thread-safety: Commit may be called from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "storage/store.h"
+#include "tables/catalog.h"
+#include "tables/change_recorder.h"
+
+namespace kumo::tables {
+
+struct WriteSlot {
+  // Set by the caller.
+  TableHandle table;     // meta is refreshed under the locks
+  std::string item_key;  // the table item key (key_codec.h), without the table prefix
+  bool by_ttl = false;   // a TTL deletion (stream records say so)
+
+  // Set by Commit before `decide`: the item as it is now.
+  std::optional<Item> old_item;
+
+  // Set by `decide`.
+  enum class Action { kNone, kPut, kDelete };
+  Action action = Action::kNone;
+  Item new_item;  // kPut
+
+  // Set by Commit once the batch is built: write capacity units consumed by
+  // the table and by each index touched (by index name).
+  double table_units = 0;
+  std::map<std::string, double> index_units;
+};
+
+class WritePath {
+ public:
+  using Decide = std::function<Status(std::vector<WriteSlot>& slots)>;
+  using Done = std::function<void(Status status, std::vector<WriteSlot>& slots)>;
+
+  WritePath(storage::Store& store, storage::Family items, storage::Family indexes,
+            ChangeRecorder* recorder, const Clock& clock);
+  ~WritePath();
+
+  // Runs the steps above. `done` is always called exactly once: at once
+  // (on the calling thread) when reading fails, a table is gone (400
+  // ResourceNotFoundException), `decide` fails (its error, with the slots'
+  // old items filled in) or a new item breaks an index key rule; otherwise
+  // from the Store's commit thread with the write's status.
+  // Precondition: no two slots name the same item.
+  void Commit(std::vector<WriteSlot> slots, Decide decide, Done done);
+
+  // Holds every stripe: no write is between reading and queueing its batch.
+  class AllLocked {
+   public:
+    explicit AllLocked(WritePath& path);
+    ~AllLocked();
+    AllLocked(const AllLocked&) = delete;
+    AllLocked& operator=(const AllLocked&) = delete;
+
+   private:
+    WritePath& path_;
+  };
+
+  // The current value of an item for a reader that holds the item's stripe
+  // (the GSI backfill): the overlay first, then the Store.
+  Result<std::optional<std::string>> ReadLocked(const std::string& storage_key);
+  std::mutex& StripeOf(const std::string& storage_key);
+  // Queues `batch` after every write already queued; `done` runs once it is
+  // durable (or failed), on the Store's commit thread. Counted by WaitIdle.
+  // After Shutdown, returns an error and never calls `done`.
+  Status Enqueue(storage::WriteBatch batch, std::function<void(Status)> done);
+
+  // Refuses later writes (500) and waits until every queued batch has
+  // called back.
+  void Shutdown();
+  // Waits until no queued batch is pending.
+  void WaitIdle();
+
+ private:
+  static constexpr size_t kStripes = 1024;
+  struct Pending {
+    uint64_t seq = 0;
+    bool present = false;
+    std::string encoded;
+  };
+  struct Stripe {
+    std::mutex mu;
+    std::unordered_map<std::string, Pending> pending;  // guarded by mu
+  };
+
+  size_t StripeIndex(const std::string& storage_key) const;
+  // Fills `batch`; `encoded[i]` receives slot i's stored form when it is a put.
+  Status BuildBatch(std::vector<WriteSlot>& slots, const std::vector<std::string>& keys,
+                    storage::WriteBatch& batch, std::vector<uint64_t>& stream_tokens,
+                    std::vector<std::string>& encoded);
+  void Finish(const std::vector<std::string>& keys, const std::vector<uint64_t>& seqs);
+
+  storage::Store& store_;
+  storage::Family items_;
+  storage::Family indexes_;
+  ChangeRecorder* recorder_;
+  const Clock& clock_;
+  std::array<Stripe, kStripes> stripes_;
+  std::atomic<uint64_t> next_seq_{1};
+
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
+  int64_t in_flight_ = 0;  // guarded by idle_mu_
+  bool shut_down_ = false;  // guarded by idle_mu_
+};
+
+// Checks the index key attributes of an item about to be written: the
+// defined type ("Type mismatch for Index Key ...") and, for S and B, a
+// non-empty value within the key size limits.
+Status ValidateIndexKeys(const TableMeta& meta, const Item& item);
+
+// Write capacity units for an item of `bytes` (1 per KB, at least 1).
+double WriteUnits(size_t bytes);
+
+}  // namespace kumo::tables
