@@ -21,6 +21,27 @@
 namespace kumo::runtime {
 namespace {
 
+// Counts the entries under `root` (to `max_depth`) that `match`, tolerating
+// entries that vanish mid-walk: tests running in parallel create and remove
+// directories in /tmp and the cgroup trees. A walk cut short by such a race
+// is started again (bounded), so the count is of one complete walk.
+template <typename Match>
+int CountTolerantly(const std::filesystem::path& root, int max_depth, Match match) {
+  namespace fs = std::filesystem;
+  int n = 0;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    n = 0;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (match(*it)) ++n;
+      if (it.depth() >= max_depth) it.disable_recursion_pending();
+    }
+    if (!ec) return n;
+  }
+  return n;
+}
+
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -366,13 +387,10 @@ TEST(SandboxTest, EnvironmentDiesWithKumo) {
   auto leftovers = [&] {
     int n = 0;
     for (const char* root : {"/sys/fs/cgroup", "/tmp"}) {
-      auto it =
-          fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
-      for (; it != fs::recursive_directory_iterator(); ++it) {
-        const std::string name = it->path().filename().string();
-        if (name.rfind(dead, 0) == 0 || name.rfind(dead_staging, 0) == 0) ++n;
-        if (it.depth() >= 4) it.disable_recursion_pending();
-      }
+      n += CountTolerantly(root, 4, [&](const fs::directory_entry& e) {
+        const std::string name = e.path().filename().string();
+        return name.rfind(dead, 0) == 0 || name.rfind(dead_staging, 0) == 0;
+      });
     }
     return n;
   };
@@ -532,11 +550,10 @@ TEST(SandboxTest, CgroupIsRemovedWithTheProcess) {
   const std::string root =
       Caps().memory_cgroup == CgroupVersion::kV1 ? "/sys/fs/cgroup/memory" : "/sys/fs/cgroup";
   auto exists = [&] {
-    for (const auto& e :
-         fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied)) {
-      if (e.is_directory() && e.path().filename() == name) return true;
-    }
-    return false;
+    return CountTolerantly(root, 64, [&](const fs::directory_entry& e) {
+             std::error_code ec;
+             return e.is_directory(ec) && e.path().filename() == name;
+           }) > 0;
   };
   EXPECT_TRUE(exists());
   process->reset();
