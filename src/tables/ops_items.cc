@@ -159,32 +159,44 @@ void GetItem(const OpCallPtr& call) {
   call->Reply(std::move(body));
 }
 
+// What PutItem and DeleteItem check before their writes differ, in the
+// order AWS reports the errors: the request's constraints, the item or key
+// member, ReturnValues, the expression parameters and attributes, and the table.
+struct PutDeleteStart {
+  Item item;  // the Item of PutItem, the Key of DeleteItem
+  std::shared_ptr<SingleWrite> write;
+  TableHandle table;
+};
+
+Result<PutDeleteStart> StartPutOrDelete(const OpCallPtr& call, const char* member, const char* label) {
+  const boost::json::object& input = call->input;
+  KUMO_RETURN_IF_ERROR(CheckItemRequestConstraints(input, true));
+  KUMO_ASSIGN_OR_RETURN(Item item, RequiredItemMember(input, member, label));
+  KUMO_RETURN_IF_ERROR(CheckPutDeleteReturnValues(input));
+  KUMO_RETURN_IF_ERROR(
+      CheckExpressionParams(input, {"ConditionExpression"}, {"Expected", "ConditionalOperator"}));
+  KUMO_ASSIGN_OR_RETURN(ExpressionAttributes attributes, ExpressionAttributes::FromRequest(input));
+  KUMO_ASSIGN_OR_RETURN(std::shared_ptr<SingleWrite> write, StartWrite(call, attributes));
+  KUMO_RETURN_IF_ERROR(attributes.CheckAllUsed());
+  KUMO_ASSIGN_OR_RETURN(TableHandle table, call->FindTable(input.at("TableName").as_string()));
+  return PutDeleteStart{std::move(item), std::move(write), std::move(table)};
+}
+
 void PutItem(const OpCallPtr& call) {
   const boost::json::object& input = call->input;
-  if (Status s = CheckItemRequestConstraints(input, true); !s.ok()) return call->Fail(s.error());
-  Result<Item> item = RequiredItemMember(input, "Item", "item");
-  if (!item.ok()) return call->Fail(item.error());
-  if (Status s = CheckPutDeleteReturnValues(input); !s.ok()) return call->Fail(s.error());
-  if (Status s = CheckExpressionParams(input, {"ConditionExpression"}, {"Expected", "ConditionalOperator"});
-      !s.ok()) {
-    return call->Fail(s.error());
-  }
-  Result<ExpressionAttributes> attributes = ExpressionAttributes::FromRequest(input);
-  if (!attributes.ok()) return call->Fail(attributes.error());
-  Result<std::shared_ptr<SingleWrite>> write = StartWrite(call, *attributes);
-  if (!write.ok()) return call->Fail(write.error());
-  if (Status s = attributes->CheckAllUsed(); !s.ok()) return call->Fail(s.error());
-  Result<TableHandle> table = call->FindTable(input.at("TableName").as_string());
-  if (!table.ok()) return call->Fail(table.error());
-  Result<std::string> item_key = ItemKeyFromItem(table->meta->key_schema, *item);
+  Result<PutDeleteStart> start = StartPutOrDelete(call, "Item", "item");
+  if (!start.ok()) return call->Fail(start.error());
+  Item& item = start->item;
+  const std::shared_ptr<SingleWrite>& write = start->write;
+  Result<std::string> item_key = ItemKeyFromItem(start->table.meta->key_schema, item);
   if (!item_key.ok()) return call->Fail(item_key.error());
-  if (Status s = CheckItemSize(*item); !s.ok()) return call->Fail(s.error());
-  if (Status s = ValidateIndexKeys(*table->meta, *item); !s.ok()) return call->Fail(s.error());
-  (*write)->table = std::move(table).value();
-  (*write)->item_key = std::move(item_key).value();
+  if (Status s = CheckItemSize(item); !s.ok()) return call->Fail(s.error());
+  if (Status s = ValidateIndexKeys(*start->table.meta, item); !s.ok()) return call->Fail(s.error());
+  write->table = std::move(start->table);
+  write->item_key = std::move(item_key).value();
   const bool return_old = ReturnValuesOf(input) == ReturnValues::kAllOld;
-  auto new_item = std::make_shared<Item>(std::move(*item));
-  RunSingleWrite(*write, [new_item, return_old](WriteSlot& slot, WriteOutcome& outcome) {
+  auto new_item = std::make_shared<Item>(std::move(item));
+  RunSingleWrite(write, [new_item, return_old](WriteSlot& slot, WriteOutcome& outcome) {
     if (return_old && slot.old_item) {
       outcome.attributes = *slot.old_item;
       outcome.has_attributes = true;
@@ -198,28 +210,17 @@ void PutItem(const OpCallPtr& call) {
 
 void DeleteItem(const OpCallPtr& call) {
   const boost::json::object& input = call->input;
-  if (Status s = CheckItemRequestConstraints(input, true); !s.ok()) return call->Fail(s.error());
-  Result<Item> key = RequiredItemMember(input, "Key", "key");
-  if (!key.ok()) return call->Fail(key.error());
-  if (Status s = CheckPutDeleteReturnValues(input); !s.ok()) return call->Fail(s.error());
-  if (Status s = CheckExpressionParams(input, {"ConditionExpression"}, {"Expected", "ConditionalOperator"});
-      !s.ok()) {
-    return call->Fail(s.error());
-  }
-  Result<ExpressionAttributes> attributes = ExpressionAttributes::FromRequest(input);
-  if (!attributes.ok()) return call->Fail(attributes.error());
-  Result<std::shared_ptr<SingleWrite>> write = StartWrite(call, *attributes);
-  if (!write.ok()) return call->Fail(write.error());
-  if (Status s = attributes->CheckAllUsed(); !s.ok()) return call->Fail(s.error());
-  Result<TableHandle> table = call->FindTable(input.at("TableName").as_string());
-  if (!table.ok()) return call->Fail(table.error());
-  Result<std::string> item_key = ItemKeyFromKey(table->meta->key_schema, *key);
+  Result<PutDeleteStart> start = StartPutOrDelete(call, "Key", "key");
+  if (!start.ok()) return call->Fail(start.error());
+  Item& key = start->item;
+  const std::shared_ptr<SingleWrite>& write = start->write;
+  Result<std::string> item_key = ItemKeyFromKey(start->table.meta->key_schema, key);
   if (!item_key.ok()) return call->Fail(item_key.error());
-  (*write)->table = std::move(table).value();
-  (*write)->item_key = std::move(item_key).value();
+  write->table = std::move(start->table);
+  write->item_key = std::move(item_key).value();
   const bool return_old = ReturnValuesOf(input) == ReturnValues::kAllOld;
-  auto key_item = std::make_shared<Item>(std::move(*key));
-  RunSingleWrite(*write, [return_old, key_item](WriteSlot& slot, WriteOutcome& outcome) {
+  auto key_item = std::make_shared<Item>(std::move(key));
+  RunSingleWrite(write, [return_old, key_item](WriteSlot& slot, WriteOutcome& outcome) {
     outcome.metrics_item = *key_item;
     if (!slot.old_item) return Status::Ok();
     if (return_old) {
