@@ -251,6 +251,15 @@ Status PlanExpressions(const boost::json::object& input, std::string_view legacy
 
 }  // namespace
 
+// Query and Scan alike: the table, the index read (if any), and what Select
+// returns, into `plan`.
+Status BindTable(const OpCallPtr& call, const ReadRequest& request, ReadPlan& plan) {
+  const boost::json::object& input = call->input;
+  KUMO_ASSIGN_OR_RETURN(plan.table, call->FindTable(input.at("TableName").as_string()));
+  KUMO_ASSIGN_OR_RETURN(plan.index, FindReadIndex(*plan.table.meta, request.index_name, request.consistent));
+  return PlanSelect(input, request, plan);
+}
+
 void Query(const OpCallPtr& call) {
   const boost::json::object& input = call->input;
   Constraints c;
@@ -287,14 +296,8 @@ void Query(const OpCallPtr& call) {
   if (Status s = PlanExpressions(input, "QueryFilter", *attributes, plan); !s.ok()) return call->Fail(s.error());
   if (Status s = attributes->CheckAllUsed(); !s.ok()) return call->Fail(s.error());
 
-  Result<TableHandle> table = call->FindTable(input.at("TableName").as_string());
-  if (!table.ok()) return call->Fail(table.error());
-  plan.table = std::move(table).value();
+  if (Status s = BindTable(call, *request, plan); !s.ok()) return call->Fail(s.error());
   const TableMeta& meta = *plan.table.meta;
-  Result<const IndexMeta*> index = FindReadIndex(meta, request->index_name, request->consistent);
-  if (!index.ok()) return call->Fail(index.error());
-  plan.index = *index;
-  if (Status s = PlanSelect(input, *request, plan); !s.ok()) return call->Fail(s.error());
   Result<KeyCondition> extracted =
       ExtractKeyCondition(key_condition, plan.index != nullptr ? plan.index->key_schema : meta.key_schema);
   if (!extracted.ok()) return call->Fail(extracted.error());
@@ -360,14 +363,8 @@ void Scan(const OpCallPtr& call) {
   if (Status s = PlanExpressions(input, "ScanFilter", *attributes, plan); !s.ok()) return call->Fail(s.error());
   if (Status s = attributes->CheckAllUsed(); !s.ok()) return call->Fail(s.error());
 
-  Result<TableHandle> table = call->FindTable(input.at("TableName").as_string());
-  if (!table.ok()) return call->Fail(table.error());
-  plan.table = std::move(table).value();
+  if (Status s = BindTable(call, *request, plan); !s.ok()) return call->Fail(s.error());
   const TableMeta& meta = *plan.table.meta;
-  Result<const IndexMeta*> index = FindReadIndex(meta, request->index_name, request->consistent);
-  if (!index.ok()) return call->Fail(index.error());
-  plan.index = *index;
-  if (Status s = PlanSelect(input, *request, plan); !s.ok()) return call->Fail(s.error());
   const std::string prefix = plan.index != nullptr ? IndexPrefix(meta.id, plan.index->id) : TablePrefix(meta.id);
   KeyRange range = segment->has_value()
                        ? ScanSegmentRange(static_cast<uint32_t>(**segment), static_cast<uint32_t>(**total))
