@@ -77,6 +77,10 @@ int main(int argc, char** argv) {
                      "First retry delay of a failed asynchronous invocation (then doubled)")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
+  server->add_option("--ttl-interval", config.ttl_interval_s,
+                     "Seconds between sweeps deleting expired table items (TTL)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   server->add_flag("!--no-fsync", config.fsync,
                    "Acknowledge writes once in the OS (survives kill -9, not power loss)");
 

@@ -26,6 +26,9 @@
 #include "runtime/sandbox.h"
 #include "server/sts_service.h"
 #include "storage/store.h"
+#include "tables/streams/stream_store.h"
+#include "tables/streams/streams_service.h"
+#include "tables/table_service.h"
 
 namespace kumo::server {
 
@@ -36,6 +39,8 @@ struct Server::Impl {
   edge::IoPool pool;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<logs::LogStore> log_store;  // before `store`: destroyed first
+  std::unique_ptr<tables::streams::StreamStore> stream_store;
+  std::unique_ptr<tables::TableService> tables;  // after stream_store: it records into it
   std::unique_ptr<functions::LambdaService> lambda;
   std::unique_ptr<runtime::LogStoreSink> log_sink;
   std::shared_ptr<runtime::ExecutionEngine> engine;
@@ -119,6 +124,9 @@ struct Server::Impl {
     if (async_invoker) async_invoker->Shutdown();
     pool.Stop();
     pool.Join();
+    if (tables) tables->Shutdown();  // TTL sweep stopped, queued writes answered
+    tables.reset();
+    stream_store.reset();
     log_store.reset();  // stops the retention sweep, waits for queued log writes
     Status closed = store->Close();
     if (!closed.ok()) spdlog::error("closing the store: {}", closed.error().message);
@@ -144,6 +152,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   impl->router->Register(StsService());
   KUMO_ASSIGN_OR_RETURN(impl->log_store, logs::LogStore::Open(*impl->store));
   impl->router->Register(logs::LogsService(*impl->log_store));
+
+  KUMO_ASSIGN_OR_RETURN(impl->stream_store, tables::streams::StreamStore::Open(*impl->store, {}));
+  tables::TableServiceOptions table_options;
+  table_options.region = config.region;
+  table_options.ttl_sweep_interval = std::chrono::seconds(config.ttl_interval_s);
+  table_options.recorder = impl->stream_store.get();
+  KUMO_ASSIGN_OR_RETURN(impl->tables, tables::TableService::Open(*impl->store, table_options));
+  impl->router->Register(impl->tables->Descriptor());
+  impl->router->Register(tables::streams::StreamsService(*impl->stream_store));
 
   functions::LambdaServiceOptions lambda_options;
   lambda_options.data_dir = config.data_dir;

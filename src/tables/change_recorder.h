@@ -8,7 +8,8 @@
 // write always has its stream record and a failed one never does. Record()
 // is called in the order the batches are submitted for each item key, so
 // records of one item are in order. If the batch then fails, Aborted(token)
-// is called so the recorder can release what it reserved.
+// is called so the recorder can release what it reserved; once it is durable,
+// Committed(token), so readers see the record at once.
 //
 // Thread-safety: implementations accept calls from any thread.
 #pragma once
@@ -54,6 +55,9 @@ class ChangeRecorder {
                                   const ItemChange& change) = 0;
   // The batch carrying `token`'s record was not written.
   virtual void Aborted(uint64_t token) = 0;
+  // The batch carrying `token`'s record is durable. Optional: a recorder
+  // that does not hear this must find out from the Store.
+  virtual void Committed(uint64_t token) {}
   // The table's stream was enabled, disabled or the table deleted: the
   // recorder marks the stream ENABLED/DISABLED as DynamoDB does (a disabled
   // stream stays readable for 24 hours).

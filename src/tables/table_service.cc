@@ -86,20 +86,10 @@ void OpCall::Reply(std::string body) {
 }
 
 void OpCall::FailWith(const Error& error, std::string_view extra) {
-  edge::Response response;
-  response.status = error.http_status;
-  response.headers.Set("Content-Type", "application/x-amz-json-1.0");
-  std::string body = "{\"__type\":";
-  AppendQuotedJson("com.amazonaws.dynamodb.v20120810#" + error.code, body);
-  body += ",\"message\":";
-  AppendQuotedJson(error.message, body);
-  if (!extra.empty()) {
-    body += ',';
-    body += extra;
-  }
-  body += '}';
-  response.body = std::move(body);
-  responder.Send(std::move(response));
+  // Through the responder, like every other error, so /_kumo/metrics counts it.
+  Error detailed = error;
+  detailed.details_json = "{" + std::string(extra) + "}";
+  responder.Fail(detailed);
 }
 
 Result<TableHandle> OpCall::FindTable(std::string_view name) const {

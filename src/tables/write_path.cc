@@ -165,8 +165,14 @@ void WritePath::Commit(std::vector<WriteSlot> slots, Decide decide, Done done) {
   auto tokens = std::make_shared<std::vector<uint64_t>>(std::move(stream_tokens));
   auto shared_done = std::make_shared<Done>(std::move(done));
   auto finish = [this, shared, shared_keys, seqs, tokens, shared_done](Status status) {
-    if (!status.ok() && recorder_ != nullptr) {
-      for (uint64_t token : *tokens) recorder_->Aborted(token);
+    if (recorder_ != nullptr) {
+      for (uint64_t token : *tokens) {
+        if (status.ok()) {
+          recorder_->Committed(token);
+        } else {
+          recorder_->Aborted(token);
+        }
+      }
     }
     Finish(*shared_keys, seqs);
     (*shared_done)(std::move(status), *shared);

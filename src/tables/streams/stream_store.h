@@ -128,7 +128,7 @@ class StreamStore : public ChangeRecorder {
   // The batch carrying `token`'s record is durable: the record becomes
   // visible (see Visibility above) and listeners are told. Token 0 and
   // unknown tokens are ignored.
-  void Committed(uint64_t token);
+  void Committed(uint64_t token) override;
 
   // ResourceNotFoundException when the stream does not exist (or expired).
   Result<StreamInfo> Describe(const std::string& stream_arn) const;
