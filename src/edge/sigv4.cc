@@ -168,7 +168,9 @@ SigV4ParseResult ParseHeader(const Request& request, std::string_view header) {
   if (millis < 0) return Malformed(SigV4FailureKind::kMalformedHeader, BadDateMessage(date_text));
   auth.signed_headers = signed_headers;
   auth.signature = signature;
-  auth.amz_date = FormatAmzDate(millis);
+  // A well-formed X-Amz-Date is already in the canonical form (no re-format
+  // on every request); an HTTP Date is converted.
+  auth.amz_date = amz_date && date_text.size() == 16 ? std::string(date_text) : FormatAmzDate(millis);
   auth.amz_date_millis = millis;
   if (auto token = request.headers.Get("x-amz-security-token")) auth.security_token = Trim(*token);
   return SigV4ParseResult{std::move(auth), std::nullopt};
