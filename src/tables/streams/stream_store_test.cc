@@ -301,6 +301,9 @@ TEST_F(StreamStoreTest, AFollowingReaderMissesNothingUnderConcurrentWriters) {
   streams_->StreamEnabled(t, kNow);
   constexpr int kWriters = 4, kPerWriter = 300;
   std::atomic<int> done{0};
+  // Readers may see a record (found in the Store) before its write's
+  // callback ran: the test waits for every callback before the store goes.
+  std::atomic<int> in_flight{0};
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
@@ -313,8 +316,10 @@ TEST_F(StreamStoreTest, AFollowingReaderMissesNothingUnderConcurrentWriters) {
           streams_->Aborted(*token);  // some writes fail
           continue;
         }
-        store_->WriteAsync(std::move(batch), [this, token = *token](Status s) {
+        ++in_flight;
+        store_->WriteAsync(std::move(batch), [this, &in_flight, token = *token](Status s) {
           if (s.ok()) streams_->Committed(token);
+          --in_flight;
         });
       }
       ++done;
@@ -331,6 +336,10 @@ TEST_F(StreamStoreTest, AFollowingReaderMissesNothingUnderConcurrentWriters) {
     if (page->records.empty()) std::this_thread::yield();
   }
   for (auto& w : writers) w.join();
+  for (int i = 0; i < 100000 && in_flight.load() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  ASSERT_EQ(in_flight.load(), 0);
   EXPECT_EQ(static_cast<int>(seen.size()), expected);
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "no duplicates";
