@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <functional>
 
 #include "common/json.h"
 #include "tables/item_codec.h"
@@ -13,22 +14,45 @@ namespace {
 
 namespace json = boost::json;
 
-
-}  // namespace
-
-Result<IndexStats> CountEntries(storage::Store& store, storage::Family family, const std::string& prefix) {
+// Calls `visit(key after the prefix, item)` for every entry under `prefix` of `family`.
+Status ForEachEntry(storage::Store& store, storage::Family family, const std::string& prefix,
+                    const std::function<Status(std::string_view, const Item&)>& visit) {
   storage::ReadOptions options;
   options.lower_bound = prefix;
   options.upper_bound = PrefixSuccessor(prefix);
   std::unique_ptr<storage::Iterator> it = store.NewIterator(family, options);
-  IndexStats stats;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     KUMO_ASSIGN_OR_RETURN(Item item, DecodeItem(it->value()));
+    KUMO_RETURN_IF_ERROR(visit(it->key().substr(prefix.size()), item));
+  }
+  return it->status();
+}
+
+}  // namespace
+
+Result<IndexStats> CountEntries(storage::Store& store, storage::Family family,
+                                const std::string& prefix) {
+  IndexStats stats;
+  KUMO_RETURN_IF_ERROR(ForEachEntry(store, family, prefix, [&](std::string_view, const Item& item) {
     stats.item_count += 1;
     stats.size_bytes += static_cast<int64_t>(ItemSize(item));
-  }
-  KUMO_RETURN_IF_ERROR(it->status());
+    return Status::Ok();
+  }));
   return stats;
+}
+
+Result<CollectionSizes> CountCollections(storage::Store& store, storage::Family items,
+                                         const TableMeta& meta) {
+  CollectionSizes sizes;
+  KUMO_RETURN_IF_ERROR(ForEachEntry(store, items, TablePrefix(meta.id),
+                                    [&](std::string_view item_key, const Item& item) -> Status {
+                                      KUMO_ASSIGN_OR_RETURN(
+                                          std::string collection,
+                                          CollectionOfItemKey(meta.key_schema, item_key));
+                                      sizes[collection] += ItemCollectionBytes(meta, item);
+                                      return Status::Ok();
+                                    }));
+  return sizes;
 }
 
 namespace {
@@ -123,6 +147,20 @@ Status Catalog::Load(storage::Family items, storage::Family indexes) {
       }
     }
     state->set_stats(std::move(*stats));
+    if (meta->has_local_indexes()) {
+      std::optional<CollectionSizes> collections;
+      if (clean) {
+        KUMO_ASSIGN_OR_RETURN(std::optional<std::string> saved,
+                              store_.Get(family_, CollectionsKey(meta->id)));
+        if (saved) {
+          KUMO_ASSIGN_OR_RETURN(collections, DecodeCollectionSizes(*saved));
+        }
+      }
+      if (!collections) {
+        KUMO_ASSIGN_OR_RETURN(collections, CountCollections(store_, items, *meta));
+      }
+      state->set_collections(std::move(*collections));
+    }
     if (meta->id >= next_id_) next_id_ = meta->id + 1;
   }
   if (clean) {
@@ -138,6 +176,10 @@ Status Catalog::SaveStats() {
   storage::WriteBatch batch;
   for (const TableHandle& handle : All()) {
     batch.Put(family_, StatsKey(handle.meta->id), json::serialize(StatsToJson(handle.state->stats())));
+    if (handle.meta->has_local_indexes()) {
+      batch.Put(family_, CollectionsKey(handle.meta->id),
+                EncodeCollectionSizes(handle.state->collections()));
+    }
   }
   batch.Put(family_, kCleanMetaKey, "1");
   return store_.Write(batch);

@@ -24,6 +24,7 @@
 
 #include "common/status.h"
 #include "storage/store.h"
+#include "tables/storage_layout.h"
 #include "tables/table_meta.h"
 
 namespace kumo::tables {
@@ -60,10 +61,37 @@ class TableState {
     s.size_bytes += bytes;
   }
 
+  // Item collection sizes (tables with local secondary indexes), by
+  // collection name (storage_layout.h); an absent collection is empty.
+  // WritePath::Commit changes them when it builds a batch.
+  CollectionSizes collections() const {
+    std::lock_guard lock(mu_);
+    return collections_;
+  }
+  void set_collections(CollectionSizes sizes) {
+    std::lock_guard lock(mu_);
+    collections_ = std::move(sizes);
+  }
+  int64_t CollectionBytes(const std::string& collection) const {
+    std::lock_guard lock(mu_);
+    auto it = collections_.find(collection);
+    return it == collections_.end() ? 0 : it->second;
+  }
+  // Adds `delta` and returns the new size.
+  int64_t AddCollectionBytes(const std::string& collection, int64_t delta) {
+    std::lock_guard lock(mu_);
+    int64_t& bytes = collections_[collection];
+    bytes += delta;
+    const int64_t now = bytes;
+    if (now == 0) collections_.erase(collection);
+    return now;
+  }
+
  private:
   mutable std::mutex mu_;
   std::shared_ptr<const TableMeta> meta_;
   TableStats stats_;
+  CollectionSizes collections_;
   std::atomic<bool> deleted_{false};
 };
 
@@ -77,8 +105,9 @@ class Catalog {
   Catalog(storage::Store& store, storage::Family meta_family)
       : store_(store), family_(meta_family) {}
 
-  // Reads every table record and the saved counters (recounting tables
-  // whose counters were not saved by a clean shutdown).
+  // Reads every table record and the saved counters and item collection
+  // sizes (recounting tables whose counters were not saved by a clean
+  // shutdown).
   Status Load(storage::Family items, storage::Family indexes);
   // Saves counters and marks the shutdown clean. Blocking; call once the
   // service has no writes in flight.
@@ -110,6 +139,9 @@ class Catalog {
 
 // Counts the entries under `prefix` of `family` and their item sizes.
 Result<IndexStats> CountEntries(storage::Store& store, storage::Family family, const std::string& prefix);
+// Sums ItemCollectionBytes over the table's items, by collection.
+Result<CollectionSizes> CountCollections(storage::Store& store, storage::Family items,
+                                         const TableMeta& meta);
 
 // Splits "arn:aws:dynamodb:{region}:{account}:table/{name}" into its region
 // and name; nullopt for anything else.

@@ -47,6 +47,33 @@ std::string_view ComparatorText(Comparator op) {
   return "?";
 }
 
+Condition FunctionCondition(Function function, std::string_view name, std::vector<Operand> args) {
+  Operand call;
+  call.kind = Operand::Kind::kFunction;
+  call.function = function;
+  call.function_name = std::string(name);
+  call.args = std::move(args);
+  Condition c;
+  c.kind = Condition::Kind::kFunction;
+  c.operands.push_back(std::move(call));
+  return c;
+}
+
+Condition Combine(Condition::Kind kind, Condition a, Condition b) {
+  Condition c;
+  c.kind = kind;
+  c.children.push_back(std::move(a));
+  c.children.push_back(std::move(b));
+  return c;
+}
+
+Condition Negate(Condition a) {
+  Condition c;
+  c.kind = Condition::Kind::kNot;
+  c.children.push_back(std::move(a));
+  return c;
+}
+
 std::string Describe(const Operand& o) {
   switch (o.kind) {
     case Operand::Kind::kPath: {

@@ -116,6 +116,14 @@ struct ProjectionExpression {
   std::vector<Path> paths;
 };
 
+// Builders for trees made by code (legacy parameters, PartiQL).
+// A function call standing as a condition; `function` is kUnknown in a
+// parsed tree (the resolver sets it from `name`).
+Condition FunctionCondition(Function function, std::string_view name, std::vector<Operand> args);
+// `a AND b` or `a OR b` (`kind` kAnd or kOr).
+Condition Combine(Condition::Kind kind, Condition a, Condition b);
+Condition Negate(Condition a);
+
 // Compact renderings for logs and tests: "(a.b[1] = :v AND NOT size(c) > :n)".
 // Literal values print as their placeholder when they have one, else as
 // TYPE:value.

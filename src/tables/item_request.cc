@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tables/expression_resolver.h"
 #include "tables/legacy.h"
 #include "tables/request.h"
@@ -127,19 +129,22 @@ void AppendItemMember(std::string_view name, const Item& item, std::string& out)
   out += ',';
 }
 
-void AppendItemCollectionMetricsObject(const TableMeta& meta, const Item& item, std::string& out) {
+void AppendItemCollectionMetricsObject(const TableMeta& meta, const Item& item,
+                                       int64_t collection_bytes, std::string& out) {
   Item key;
   auto it = item.find(meta.key_schema.partition.name);
   if (it != item.end()) key.emplace(it->first, it->second);
   out += "{\"ItemCollectionKey\":";
   AppendItemJsonText(key, out);
-  out += ",\"SizeEstimateRangeGB\":[0.0,1.0]}";
+  const int64_t gigabytes = std::max<int64_t>(collection_bytes, 0) >> 30;
+  out += fmt::format(",\"SizeEstimateRangeGB\":[{}.0,{}.0]}}", gigabytes, gigabytes + 1);
 }
 
-void AppendItemCollectionMetrics(const TableMeta& meta, const Item& item, std::string& out) {
+void AppendItemCollectionMetrics(const TableMeta& meta, const Item& item, int64_t collection_bytes,
+                                 std::string& out) {
   if (!meta.has_local_indexes()) return;
   out += "\"ItemCollectionMetrics\":";
-  AppendItemCollectionMetricsObject(meta, item, out);
+  AppendItemCollectionMetricsObject(meta, item, collection_bytes, out);
   out += ',';
 }
 

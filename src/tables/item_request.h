@@ -52,10 +52,15 @@ Error ConditionFailed();
 
 // `"name":{item json},`
 void AppendItemMember(std::string_view name, const Item& item, std::string& out);
-// `"ItemCollectionMetrics":{...},` for tables with local indexes.
-void AppendItemCollectionMetrics(const TableMeta& meta, const Item& item, std::string& out);
+// `"ItemCollectionMetrics":{...},` for tables with local indexes: the
+// partition key of `item` and the estimate of its collection's size,
+// `collection_bytes` (WriteSlot::collection_bytes), as AWS gives it: a
+// range of whole gigabytes [floor, floor + 1].
+void AppendItemCollectionMetrics(const TableMeta& meta, const Item& item, int64_t collection_bytes,
+                                 std::string& out);
 // The object of an ItemCollectionMetrics entry (no member name).
-void AppendItemCollectionMetricsObject(const TableMeta& meta, const Item& item, std::string& out);
+void AppendItemCollectionMetricsObject(const TableMeta& meta, const Item& item,
+                                       int64_t collection_bytes, std::string& out);
 
 // The common constraint checks of an item request: TableName (a name or an
 // ARN), ReturnConsumedCapacity, ReturnValues, ReturnItemCollectionMetrics,

@@ -63,33 +63,6 @@ Result<std::vector<AttributeValue>> ValueList(const Json* list) {
   return values;
 }
 
-Condition Call(Function f, std::string_view name, std::vector<Operand> args) {
-  Operand call;
-  call.kind = Operand::Kind::kFunction;
-  call.function = f;
-  call.function_name = std::string(name);
-  call.args = std::move(args);
-  Condition c;
-  c.kind = Condition::Kind::kFunction;
-  c.operands.push_back(std::move(call));
-  return c;
-}
-
-Condition Combine(Condition::Kind kind, Condition a, Condition b) {
-  Condition c;
-  c.kind = kind;
-  c.children.push_back(std::move(a));
-  c.children.push_back(std::move(b));
-  return c;
-}
-
-Condition Not(Condition a) {
-  Condition c;
-  c.kind = Condition::Kind::kNot;
-  c.children.push_back(std::move(a));
-  return c;
-}
-
 // The condition "attribute <op> values" after validating counts and types.
 Result<Condition> MakeCondition(const std::string& attribute, std::string_view op,
                                 std::vector<AttributeValue> values, const std::string& where) {
@@ -122,14 +95,19 @@ Result<Condition> MakeCondition(const std::string& attribute, std::string_view o
   operands.push_back(path);
   for (AttributeValue& v : values) operands.push_back(Operand::OfValue(std::move(v)));
   Condition c;
-  if (op == "NULL") return Call(Function::kAttributeNotExists, "attribute_not_exists", {path});
-  if (op == "NOT_NULL") return Call(Function::kAttributeExists, "attribute_exists", {path});
-  if (op == "BEGINS_WITH") return Call(Function::kBeginsWith, "begins_with", std::move(operands));
-  if (op == "CONTAINS") return Call(Function::kContains, "contains", std::move(operands));
+  if (op == "NULL")
+    return FunctionCondition(Function::kAttributeNotExists, "attribute_not_exists", {path});
+  if (op == "NOT_NULL")
+    return FunctionCondition(Function::kAttributeExists, "attribute_exists", {path});
+  if (op == "BEGINS_WITH")
+    return FunctionCondition(Function::kBeginsWith, "begins_with", std::move(operands));
+  if (op == "CONTAINS")
+    return FunctionCondition(Function::kContains, "contains", std::move(operands));
   if (op == "NOT_CONTAINS") {
     // Legacy NOT_CONTAINS is false for a missing attribute.
-    return Combine(Condition::Kind::kAnd, Call(Function::kAttributeExists, "attribute_exists", {path}),
-                   Not(Call(Function::kContains, "contains", std::move(operands))));
+    return Combine(Condition::Kind::kAnd,
+                   FunctionCondition(Function::kAttributeExists, "attribute_exists", {path}),
+                   Negate(FunctionCondition(Function::kContains, "contains", std::move(operands))));
   }
   c.operands = std::move(operands);
   if (op == "IN") {

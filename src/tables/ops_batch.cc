@@ -283,8 +283,9 @@ void BatchWriteItem(const OpCallPtr& call) {
             if (!it->second.empty()) it->second += ',';
             AppendItemCollectionMetricsObject(*slot.table.meta,
                                               slot.action == WriteSlot::Action::kPut ? slot.new_item
-                                              : slot.old_item ? *slot.old_item : Item{},
-                                              it->second);
+                                              : slot.old_item ? *slot.old_item
+                                                              : Item{},
+                                              slot.collection_bytes, it->second);
           }
         }
         consumed.AppendMember(capacity, body);

@@ -76,7 +76,10 @@ void RunSingleWrite(std::shared_ptr<SingleWrite> write, Mutate mutate) {
         consumed.table = slot.table_units > 0 ? slot.table_units : 1;
         consumed.indexes = slot.index_units;
         AppendConsumedCapacityMember(*slot.table.meta, consumed, write->capacity, body);
-        if (write->metrics) AppendItemCollectionMetrics(*slot.table.meta, outcome->metrics_item, body);
+        if (write->metrics) {
+          AppendItemCollectionMetrics(*slot.table.meta, outcome->metrics_item,
+                                      slot.collection_bytes, body);
+        }
         CloseObject(body);
         write->call->Reply(std::move(body));
       });

@@ -1,8 +1,5 @@
-// Query and Scan: one range reader over the items family (the table) or
-// the indexes family (a GSI or LSI), with DynamoDB's paging: a page ends
-// after Limit items were evaluated or once the items read (before the
-// filter) reach 1 MB; LastEvaluatedKey is the key of the last item read.
-// Reads take no lock and see the last durable state.
+// Query and Scan: their parameters into a ReadPlan, read by the range
+// reader of read_path.h; LastEvaluatedKey is the key of the last item read.
 #include <fmt/format.h>
 
 #include "tables/capacity.h"
@@ -14,31 +11,13 @@
 #include "tables/key_condition.h"
 #include "tables/legacy.h"
 #include "tables/projection.h"
+#include "tables/read_path.h"
 #include "tables/request.h"
 #include "tables/service_impl.h"
 #include "tables/storage_layout.h"
 
 namespace kumo::tables {
 namespace {
-
-constexpr size_t kPageBytes = 1024 * 1024;
-
-enum class Select { kAll, kAllProjected, kSpecific, kCount };
-
-struct ReadPlan {
-  TableHandle table;
-  const IndexMeta* index = nullptr;
-  std::string begin, end;  // family bounds: begin inclusive, end exclusive
-  bool forward = true;
-  std::optional<std::string> start_after;  // ExclusiveStartKey's position
-  std::optional<Condition> filter;
-  std::optional<std::vector<Path>> projection;
-  Select select = Select::kAll;
-  bool fetch_from_table = false;  // an LSI read needing attributes it does not project
-  std::optional<int64_t> limit;
-  bool consistent = false;
-  CapacityMode capacity = CapacityMode::kNone;
-};
 
 // The common request checks of Query and Scan; fills the plan's read options.
 struct ReadRequest {
@@ -96,137 +75,31 @@ Status PlanSelect(const boost::json::object& input, const ReadRequest& r, ReadPl
     }
     plan.fetch_from_table = true;
   }
-  if (plan.select == Select::kSpecific && !plan.index->global && plan.projection) {
-    for (const Path& path : *plan.projection) {
-      if (!plan.index->Projects(path.top(), plan.table.meta->key_schema)) plan.fetch_from_table = true;
-    }
+  if (plan.select == Select::kSpecific && !plan.index->global && plan.projection &&
+      NeedsTableFetch(*plan.table.meta, *plan.index, *plan.projection)) {
+    plan.fetch_from_table = true;
   }
   return Status::Ok();
 }
 
-Result<const IndexMeta*> FindReadIndex(const TableMeta& meta, const std::optional<std::string>& name,
-                                       bool consistent) {
-  if (!name) return static_cast<const IndexMeta*>(nullptr);
-  const IndexMeta* index = meta.FindIndex(*name);
-  if (index == nullptr) return ValidationError("The table does not have the specified index: " + *name);
-  if (index->global && consistent) {
-    return ValidationError("Consistent reads are not supported on global secondary indexes");
-  }
-  if (index->backfilling) {
-    return ValidationError("Cannot read from backfilling global secondary index: " + *name);
-  }
-  return index;
-}
-
-// The position of ExclusiveStartKey in the family read.
-Result<std::string> StartPosition(const TableMeta& meta, const IndexMeta* index, const Item& start) {
-  const Error invalid = ValidationError(
-      "The provided starting key is invalid: The provided key element does not match the schema");
-  Item table_key;
-  CopyKeyAttributes(meta.key_schema, start, table_key);
-  size_t expected = table_key.size();
-  if (index != nullptr) {
-    Item all;
-    CopyKeyAttributes(meta.key_schema, start, all);
-    CopyKeyAttributes(index->key_schema, start, all);
-    expected = all.size();
-  }
-  if (start.size() != expected) return invalid;
-  Result<std::string> item_key = ItemKeyFromKey(meta.key_schema, table_key);
-  if (!item_key.ok()) return invalid;
-  if (index == nullptr) return ItemStorageKey(meta.id, *item_key);
-  std::optional<std::string> entry = IndexEntryKey(meta, *index, start, *item_key);
-  if (!entry) return invalid;
-  return *entry;
-}
-
-void AppendKeyOf(const ReadPlan& plan, const Item& item, std::string& out) {
-  Item key;
-  CopyKeyAttributes(plan.table.meta->key_schema, item, key);
-  if (plan.index != nullptr) CopyKeyAttributes(plan.index->key_schema, item, key);
-  AppendItemJsonText(key, out);
-}
-
+// Reads one page and answers with it in Query's and Scan's shape.
 void RunRead(TableService::Impl& impl, const OpCallPtr& call, const ReadPlan& plan) {
-  storage::ReadOptions options;
-  options.lower_bound = plan.begin;
-  options.upper_bound = plan.end;
-  const storage::Family family = plan.index != nullptr ? impl.indexes : impl.items;
-  std::unique_ptr<storage::Iterator> it = impl.store.NewIterator(family, options);
-  if (plan.forward) {
-    it->Seek(plan.start_after.value_or(plan.begin));
-    if (plan.start_after && it->Valid() && it->key() == *plan.start_after) it->Next();
-  } else if (plan.start_after) {
-    it->SeekForPrev(*plan.start_after);
-    if (it->Valid() && it->key() == *plan.start_after) it->Prev();
-  } else {
-    it->SeekToLast();
-  }
-
-  std::string items = "[";
-  int64_t count = 0, scanned = 0;
-  size_t bytes = 0;
-  std::string last_key;
-  bool stopped = false;
-  static const Item kEmpty;
-  for (; it->Valid(); plan.forward ? it->Next() : it->Prev()) {
-    Result<Item> decoded = DecodeItem(it->value());
-    if (!decoded.ok()) return call->Fail(decoded.error());
-    Item item = std::move(decoded).value();
-    if (plan.fetch_from_table) {
-      Result<std::string> item_key = ItemKeyFromItem(plan.table.meta->key_schema, item);
-      if (!item_key.ok()) return call->Fail(item_key.error());
-      Result<std::optional<std::string>> full =
-          impl.store.Get(impl.items, ItemStorageKey(plan.table.meta->id, *item_key));
-      if (!full.ok()) return call->Fail(full.error());
-      if (full->has_value()) {
-        Result<Item> full_item = DecodeItem(**full);
-        if (!full_item.ok()) return call->Fail(full_item.error());
-        item = std::move(full_item).value();
-      }
-    }
-    ++scanned;
-    bytes += ItemSize(item);
-    if (!plan.filter || EvaluateCondition(*plan.filter, item)) {
-      ++count;
-      if (plan.select != Select::kCount) {
-        if (items.size() > 1) items += ',';
-        AppendItemJsonText(plan.projection ? Project(item, *plan.projection) : item, items);
-      }
-    }
-    if ((plan.limit && scanned >= *plan.limit) || bytes >= kPageBytes) {
-      last_key.clear();
-      AppendKeyOf(plan, item, last_key);
-      stopped = true;
-      break;
-    }
-  }
-  if (!stopped) {
-    if (Status s = it->status(); !s.ok()) return call->Fail(s.error());
-  }
-  items += ']';
-
+  Result<ReadPage> page = ReadRange(impl, plan);
+  if (!page.ok()) return call->Fail(page.error());
   std::string body = "{";
   if (plan.capacity != CapacityMode::kNone) {
-    Consumed consumed;
-    consumed.read = true;
-    double units = ReadUnits(bytes, plan.consistent);
-    if (plan.index != nullptr) {
-      consumed.indexes[plan.index->name] = units;
-    } else {
-      consumed.table = units;
-    }
-    AppendConsumedCapacityMember(*plan.table.meta, consumed, plan.capacity, body);
+    AppendConsumedCapacityMember(*plan.table.meta, ReadConsumed(plan, page->bytes), plan.capacity,
+                                 body);
   }
   if (plan.select != Select::kCount) {
     body += "\"Items\":";
-    body += items;
+    body += page->items;
     body += ',';
   }
-  body += fmt::format("\"Count\":{},\"ScannedCount\":{},", count, scanned);
-  if (stopped) {
+  body += fmt::format("\"Count\":{},\"ScannedCount\":{},", page->count, page->scanned);
+  if (page->last_key) {
     body += "\"LastEvaluatedKey\":";
-    body += last_key;
+    AppendItemJsonText(*page->last_key, body);
     body += ',';
   }
   CloseObject(body);

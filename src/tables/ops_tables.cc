@@ -158,6 +158,7 @@ void DeleteTable(const OpCallPtr& call) {
   storage::WriteBatch batch;
   batch.Delete(impl.meta_family, MetaKey(meta.region, meta.name));
   batch.Delete(impl.meta_family, StatsKey(meta.id));
+  batch.Delete(impl.meta_family, CollectionsKey(meta.id));
   batch.DeleteRange(impl.items, TablePrefix(meta.id), TablePrefix(meta.id + 1));
   batch.DeleteRange(impl.indexes, TablePrefix(meta.id), TablePrefix(meta.id + 1));
   std::string body = Described("TableDescription", meta, table->state->stats(), "DELETING");

@@ -5,6 +5,7 @@
 // WriteBatch holding every change is written, or nothing is and the call
 // fails with TransactionCanceledException and one reason per item, in
 // order. ClientRequestToken makes a transaction idempotent for 10 minutes.
+// RunWriteTransaction (transact.h) serves ExecuteTransaction too.
 #include <fmt/format.h>
 
 #include <boost/json/serialize.hpp>
@@ -20,6 +21,7 @@
 #include "tables/request.h"
 #include "tables/service_impl.h"
 #include "tables/storage_layout.h"
+#include "tables/transact.h"
 #include "tables/update_evaluator.h"
 
 namespace kumo::tables {
@@ -28,36 +30,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr size_t kMaxTransactItems = 100;
-
-enum class TransactKind { kCheck, kPut, kUpdate, kDelete };
-
-struct TransactOp {
-  TransactKind kind = TransactKind::kCheck;
-  TableHandle table;
-  std::string item_key;
-  Item key;  // the Key parameter (or the Item for Put)
-  Item put_item;
-  std::optional<Condition> condition;
-  UpdateExpression update;
-  bool old_on_failure = false;
-};
-
-Status CheckTransactCount(const json::array* items) {
-  Constraints c;
-  c.Required(items != nullptr, "transactItems");
-  if (items != nullptr) {
-    if (items->empty()) c.Fail("[]", "transactItems", "Member must have length greater than or equal to 1");
-    if (items->size() > kMaxTransactItems) {
-      c.Fail(json::serialize(json::value(*items)), "transactItems",
-             "Member must have length less than or equal to 100");
-    }
-  }
-  return c.Finish();
-}
-
-Error MultipleOperations() {
-  return ValidationError("Transaction request cannot include multiple operations on one item");
-}
 
 // Reads one TransactWriteItem; the table must exist.
 Result<TransactOp> ReadWriteOp(const OpCallPtr& call, const json::value& value) {
@@ -120,21 +92,19 @@ Result<TransactOp> ReadWriteOp(const OpCallPtr& call, const json::value& value) 
   return op;
 }
 
-// Applies one operation to its locked slot. A failed condition or an
-// invalid update gives the cancellation reason instead.
-struct Reason {
-  std::string code = "None";
-  std::string message;
-  std::optional<Item> item;
-};
+}  // namespace
 
-Reason Apply(const TransactOp& op, WriteSlot& slot) {
+Error MultipleOperations() {
+  return ValidationError("Transaction request cannot include multiple operations on one item");
+}
+
+Reason ApplyTransactOp(const TransactOp& op, WriteSlot& slot) {
   static const Item kEmpty;
   Reason reason;
   const Item& current = slot.old_item ? *slot.old_item : kEmpty;
   if (op.condition && !EvaluateCondition(*op.condition, current)) {
-    reason.code = "ConditionalCheckFailed";
-    reason.message = "The conditional request failed";
+    reason.code = op.failure_code;
+    reason.message = op.failure_message;
     if (op.old_on_failure && slot.old_item) reason.item = *slot.old_item;
     return reason;
   }
@@ -163,6 +133,8 @@ Reason Apply(const TransactOp& op, WriteSlot& slot) {
   return reason;
 }
 
+namespace {
+
 std::string CancellationBody(const std::vector<Reason>& reasons, std::string& codes) {
   std::string out = "\"CancellationReasons\":[";
   for (size_t i = 0; i < reasons.size(); ++i) {
@@ -189,44 +161,63 @@ std::string CancellationBody(const std::vector<Reason>& reasons, std::string& co
 
 }  // namespace
 
-void TransactWriteItems(const OpCallPtr& call) {
-  TableService::Impl& impl = call->impl;
-  const json::object& input = call->input;
-  Result<const json::array*> items = ArrayMember(input, "TransactItems");
-  if (!items.ok()) return call->Fail(items.error());
-  if (Status s = CheckTransactCount(*items); !s.ok()) return call->Fail(s.error());
-  Result<std::optional<std::string>> token = StringMember(input, "ClientRequestToken");
-  if (!token.ok()) return call->Fail(token.error());
-  {
-    Constraints c;
-    if (*token && ((*token)->empty() || (*token)->size() > 36)) {
-      c.Fail(**token, "clientRequestToken", "Member must have length less than or equal to 36");
+Status CheckTransactCount(const json::array* items, std::string_view member) {
+  Constraints c;
+  c.Required(items != nullptr, member);
+  if (items != nullptr) {
+    if (items->empty()) c.Fail("[]", member, "Member must have length greater than or equal to 1");
+    if (items->size() > kMaxTransactItems) {
+      c.Fail(json::serialize(json::value(*items)), member,
+             "Member must have length less than or equal to 100");
     }
-    Result<std::optional<std::string>> capacity = StringMember(input, "ReturnConsumedCapacity");
-    if (!capacity.ok()) return call->Fail(capacity.error());
-    c.Enum(*capacity, "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"});
-    if (Status s = c.Finish(); !s.ok()) return call->Fail(s.error());
   }
-  auto ops = std::make_shared<std::vector<TransactOp>>();
-  std::vector<WriteSlot> slots;
+  return c.Finish();
+}
+
+Result<TransactionRequest> ReadTransactionRequest(const json::object& input, std::string_view name,
+                                                  std::string_view member) {
+  TransactionRequest request;
+  KUMO_ASSIGN_OR_RETURN(request.list, ArrayMember(input, name));
+  KUMO_RETURN_IF_ERROR(CheckTransactCount(request.list, member));
+  KUMO_ASSIGN_OR_RETURN(request.token, StringMember(input, "ClientRequestToken"));
+  Constraints c;
+  if (request.token && (request.token->empty() || request.token->size() > 36)) {
+    c.Fail(*request.token, "clientRequestToken",
+           "Member must have length less than or equal to 36");
+  }
+  KUMO_ASSIGN_OR_RETURN(std::optional<std::string> capacity,
+                        StringMember(input, "ReturnConsumedCapacity"));
+  c.Enum(capacity, "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"});
+  KUMO_RETURN_IF_ERROR(c.Finish());
+  return request;
+}
+
+void TransactWriteItems(const OpCallPtr& call) {
+  const json::object& input = call->input;
+  Result<TransactionRequest> request =
+      ReadTransactionRequest(input, "TransactItems", "transactItems");
+  if (!request.ok()) return call->Fail(request.error());
+  const json::array& items = *request->list;
+  std::vector<TransactOp> ops;
   std::set<std::string> seen;
-  for (const json::value& v : **items) {
+  for (const json::value& v : items) {
     Result<TransactOp> op = ReadWriteOp(call, v);
     if (!op.ok()) return call->Fail(op.error());
     if (!seen.insert(TablePrefix(op->table.meta->id) + op->item_key).second) {
       return call->Fail(MultipleOperations());
     }
-    WriteSlot slot;
-    slot.table = op->table;
-    slot.item_key = op->item_key;
-    slots.push_back(std::move(slot));
-    ops->push_back(std::move(op).value());
+    ops.push_back(std::move(op).value());
   }
+  RunWriteTransaction(call, std::move(ops), std::move(request->token),
+                      json::serialize(json::value(items)));
+}
 
+void RunWriteTransaction(const OpCallPtr& call, std::vector<TransactOp> op_list,
+                         std::optional<std::string> token, std::string fingerprint) {
+  TableService::Impl& impl = call->impl;
   const int64_t now = impl.options.clock->NowMillis();
-  if (*token) {
-    std::string fingerprint = json::serialize(json::value(**items));
-    if (std::optional<IdempotencyCache::Entry> entry = impl.tokens.Find(**token, now)) {
+  if (token) {
+    if (std::optional<IdempotencyCache::Entry> entry = impl.tokens.Find(*token, now)) {
       if (entry->fingerprint != fingerprint) {
         return call->Fail(Error{400, "IdempotentParameterMismatchException",
                                 "Request parameters do not match the previous request with the same "
@@ -238,21 +229,29 @@ void TransactWriteItems(const OpCallPtr& call) {
       }
       return call->Reply(entry->response);
     }
-    if (!impl.tokens.Claim(**token, std::move(fingerprint), now)) {
+    if (!impl.tokens.Claim(*token, std::move(fingerprint), now)) {
       return call->Fail(Error{400, "TransactionInProgressException",
                               "Transaction is ongoing for the provided ClientRequestToken"});
     }
   }
 
+  auto ops = std::make_shared<std::vector<TransactOp>>(std::move(op_list));
+  std::vector<WriteSlot> slots;
+  for (const TransactOp& op : *ops) {
+    WriteSlot slot;
+    slot.table = op.table;
+    slot.item_key = op.item_key;
+    slots.push_back(std::move(slot));
+  }
   auto reasons = std::make_shared<std::vector<Reason>>();
-  const CapacityMode capacity = CapacityModeOf(input);
-  std::string token_value = token->value_or("");
+  const CapacityMode capacity = CapacityModeOf(call->input);
+  std::string token_value = token.value_or("");
   impl.writes.Commit(
       std::move(slots),
       [ops, reasons](std::vector<WriteSlot>& s) -> Status {
         bool cancelled = false;
         for (size_t i = 0; i < s.size(); ++i) {
-          reasons->push_back(Apply((*ops)[i], s[i]));
+          reasons->push_back(ApplyTransactOp((*ops)[i], s[i]));
           cancelled = cancelled || reasons->back().code != "None";
         }
         if (!cancelled) return Status::Ok();
@@ -263,7 +262,16 @@ void TransactWriteItems(const OpCallPtr& call) {
         TableService::Impl& impl = call->impl;
         if (!status.ok()) {
           if (!token_value.empty()) impl.tokens.Complete(token_value, "");
-          if (status.error().code != "TransactionCanceledException") return call->Fail(status.error());
+          if (status.error().code == "ItemCollectionSizeLimitExceededException") {
+            // The items that would grow their collection past the limit cancel the transaction.
+            for (size_t i = 0; i < s.size() && i < reasons->size(); ++i) {
+              if (!s[i].collection_full) continue;
+              (*reasons)[i].code = "ItemCollectionSizeLimitExceeded";
+              (*reasons)[i].message = status.error().message;
+            }
+          } else if (status.error().code != "TransactionCanceledException") {
+            return call->Fail(status.error());
+          }
           std::string codes;
           std::string extra = CancellationBody(*reasons, codes);
           Error error{400, "TransactionCanceledException",
@@ -290,7 +298,7 @@ void TransactGetItems(const OpCallPtr& call) {
   const json::object& input = call->input;
   Result<const json::array*> items = ArrayMember(input, "TransactItems");
   if (!items.ok()) return call->Fail(items.error());
-  if (Status s = CheckTransactCount(*items); !s.ok()) return call->Fail(s.error());
+  if (Status s = CheckTransactCount(*items, "transactItems"); !s.ok()) return call->Fail(s.error());
   struct GetOp {
     TableHandle table;
     std::string item_key;

@@ -152,5 +152,9 @@ void BatchWriteItem(const OpCallPtr& call);
 // ops_transact.cc
 void TransactWriteItems(const OpCallPtr& call);
 void TransactGetItems(const OpCallPtr& call);
+// ops_partiql.cc
+void ExecuteStatement(const OpCallPtr& call);
+void BatchExecuteStatement(const OpCallPtr& call);
+void ExecuteTransaction(const OpCallPtr& call);
 
 }  // namespace kumo::tables

@@ -30,6 +30,8 @@ std::string MetaKey(std::string_view region, std::string_view name) {
 
 std::string StatsKey(uint32_t table_id) { return "stats/" + std::to_string(table_id); }
 
+std::string CollectionsKey(uint32_t table_id) { return "collections/" + std::to_string(table_id); }
+
 std::string TablePrefix(uint32_t table_id) {
   std::string out;
   AppendBe32(table_id, out);
@@ -90,6 +92,75 @@ Item ProjectForIndex(const TableMeta& meta, const IndexMeta& index, const Item& 
     }
   }
   return out;
+}
+
+int64_t ItemCollectionBytes(const TableMeta& meta, const Item& item) {
+  const int64_t item_size = static_cast<int64_t>(ItemSize(item));
+  int64_t total = item_size;
+  for (const IndexMeta& index : meta.indexes) {
+    if (index.global) continue;
+    // A local index shares the table's partition key: the entry exists when
+    // the item has the index sort key with its defined type.
+    if (index.key_schema.sort && KeyValue(item, *index.key_schema.sort) == nullptr) continue;
+    int64_t entry = 0;
+    if (index.projection == ProjectionType::kAll) {
+      entry = item_size;
+    } else {
+      // The attributes ProjectForIndex keeps, sized without copying them.
+      for (const auto& [name, value] : item) {
+        if (index.Projects(name, meta.key_schema)) {
+          entry += static_cast<int64_t>(name.size() + AttributeValueSize(value));
+        }
+      }
+    }
+    total += entry + kIndexEntryOverhead;
+  }
+  return total;
+}
+
+Result<std::string> CollectionOfItemKey(const KeySchema& schema, std::string_view item_key) {
+  KeyReader reader(item_key);
+  KUMO_RETURN_IF_ERROR(reader.SkipHash());
+  KUMO_RETURN_IF_ERROR(reader.Read(schema.partition.type).status());
+  return std::string(item_key.substr(0, item_key.size() - reader.remaining().size()));
+}
+
+namespace {
+
+void AppendBe64(uint64_t v, std::string& out) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+
+uint64_t ReadBe(std::string_view in, size_t bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  return v;
+}
+
+}  // namespace
+
+// Entries: be32(name length) | name | be64(bytes).
+std::string EncodeCollectionSizes(const CollectionSizes& sizes) {
+  std::string out;
+  for (const auto& [name, bytes] : sizes) {
+    AppendBe32(static_cast<uint32_t>(name.size()), out);
+    out += name;
+    AppendBe64(static_cast<uint64_t>(bytes), out);
+  }
+  return out;
+}
+
+Result<CollectionSizes> DecodeCollectionSizes(std::string_view in) {
+  CollectionSizes sizes;
+  while (!in.empty()) {
+    if (in.size() < 4) return Internal("tables: unreadable item collection sizes");
+    const size_t length = ReadBe(in, 4);
+    if (in.size() < 4 + length + 8) return Internal("tables: unreadable item collection sizes");
+    sizes[std::string(in.substr(4, length))] =
+        static_cast<int64_t>(ReadBe(in.substr(4 + length), 8));
+    in.remove_prefix(4 + length + 8);
+  }
+  return sizes;
 }
 
 }  // namespace kumo::tables

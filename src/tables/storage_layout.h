@@ -4,7 +4,9 @@
 //   tables_meta     "t/{region}/{name}" -> TableMeta JSON (table_meta.h);
 //                   "next_id" -> the next table storage id (decimal);
 //                   "stats/{id}" -> counters saved at a clean shutdown;
-//                   "clean" -> present only between a clean shutdown and the next open.
+//                   "clean" -> present only between a clean shutdown and the next open;
+//                   "collections/{id}" -> item collection sizes saved at a clean shutdown
+//                   (tables with local secondary indexes; EncodeCollectionSizes).
 //   tables_items    be32(table id) | item key (key_codec.h)  -> EncodeItem(item)
 //   tables_indexes  be32(table id) | be16(index id) | hash32(index pk) | enc(index pk)
 //                   [| enc(index sk)] | item key            -> EncodeItem(projected item)
@@ -19,7 +21,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
+#include "common/status.h"
 #include "tables/attribute_value.h"
 #include "tables/table_meta.h"
 
@@ -33,6 +37,7 @@ inline constexpr std::string_view kCleanMetaKey = "clean";
 
 std::string MetaKey(std::string_view region, std::string_view name);
 std::string StatsKey(uint32_t table_id);
+std::string CollectionsKey(uint32_t table_id);
 
 // be32(table id): every item of the table starts with it.
 std::string TablePrefix(uint32_t table_id);
@@ -51,5 +56,30 @@ Item ProjectForIndex(const TableMeta& meta, const IndexMeta& index, const Item& 
 
 // The key attributes of `item` for `schema` (LastEvaluatedKey, KEYS_ONLY).
 void CopyKeyAttributes(const KeySchema& schema, const Item& item, Item& out);
+
+// ---- Item collections (tables with local secondary indexes) ----
+//
+// An item collection is every item sharing a partition key value, plus the
+// local secondary index entries of those items. It is named by the
+// partition's PartitionPrefix (the front of its items' keys).
+
+// AWS's storage overhead per index entry.
+inline constexpr int64_t kIndexEntryOverhead = 100;
+
+// The bytes `item` holds in its collection, as AWS counts them: the item's
+// size, plus, for each local secondary index holding an entry for it, the
+// entry's size (its projected attributes and keys) and kIndexEntryOverhead.
+int64_t ItemCollectionBytes(const TableMeta& meta, const Item& item);
+
+// The collection name (PartitionPrefix) of a table item key. Internal error
+// on malformed bytes.
+Result<std::string> CollectionOfItemKey(const KeySchema& schema, std::string_view item_key);
+
+// The stored form of a table's collection sizes (collection name -> bytes),
+// and back; DecodeCollectionSizes fails with an Internal error on bytes it
+// cannot read.
+using CollectionSizes = std::unordered_map<std::string, int64_t>;
+std::string EncodeCollectionSizes(const CollectionSizes& sizes);
+Result<CollectionSizes> DecodeCollectionSizes(std::string_view encoded);
 
 }  // namespace kumo::tables

@@ -41,6 +41,9 @@ const std::unordered_map<std::string_view, Operation>& Operations() {
       {"BatchWriteItem", &BatchWriteItem},
       {"TransactWriteItems", &TransactWriteItems},
       {"TransactGetItems", &TransactGetItems},
+      {"ExecuteStatement", &ExecuteStatement},
+      {"BatchExecuteStatement", &BatchExecuteStatement},
+      {"ExecuteTransaction", &ExecuteTransaction},
   };
   return operations;
 }
@@ -154,7 +157,8 @@ TableService::Impl::Impl(storage::Store& store, TableServiceOptions options, sto
       items(items),
       indexes(indexes),
       catalog(store, meta),
-      writes(store, items, indexes, this->options.recorder, *this->options.clock) {}
+      writes(store, items, indexes, this->options.recorder, *this->options.clock,
+             this->options.item_collection_size_limit) {}
 
 TableService::Impl::~Impl() { Shutdown(); }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,11 @@ struct TableServiceOptions {
   // are recorded then, but StreamSpecification is still accepted and
   // reported). Must outlive the service.
   ChangeRecorder* recorder = nullptr;
+  // The most bytes an item collection (the items sharing a partition key
+  // value, plus their local secondary index entries) may hold in a table
+  // with local secondary indexes; a write growing one past it fails with
+  // ItemCollectionSizeLimitExceededException. AWS's limit is 10 GB.
+  int64_t item_collection_size_limit = int64_t{10} << 30;
 };
 
 class TableService {

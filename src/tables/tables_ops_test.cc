@@ -176,7 +176,7 @@ TEST_F(TablesOpsTest, EndpointsLimitsAndUnknownOperations) {
   EXPECT_EQ(Json(Ok("DescribeEndpoints", "{}")),
             R"({"Endpoints":[{"Address":"localhost:4566","CachePeriodInMinutes":1440}]})");
   EXPECT_EQ(Ok("DescribeLimits", "{}").at("TableMaxReadCapacityUnits").as_int64(), 40000);
-  Fails("ExecuteStatement", R"({"Statement":"SELECT * FROM t"})", "UnknownOperationException");
+  Fails("CreateBackup", R"({"TableName":"t","BackupName":"b"})", "UnknownOperationException");
   Fails("GetItem", "{not json", "SerializationException");
 }
 

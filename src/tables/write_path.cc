@@ -15,6 +15,10 @@ Error ShutDownError() { return Internal("tables: the service is shutting down");
 
 }  // namespace
 
+Error ItemCollectionSizeLimitExceeded() {
+  return Error{400, "ItemCollectionSizeLimitExceededException", "Collection size exceeded"};
+}
+
 double WriteUnits(size_t bytes) {
   size_t units = (bytes + 1023) / 1024;
   return static_cast<double>(std::max<size_t>(units, 1));
@@ -48,8 +52,13 @@ Status ValidateIndexKeys(const TableMeta& meta, const Item& item) {
 }
 
 WritePath::WritePath(storage::Store& store, storage::Family items, storage::Family indexes,
-                     ChangeRecorder* recorder, const Clock& clock)
-    : store_(store), items_(items), indexes_(indexes), recorder_(recorder), clock_(clock) {}
+                     ChangeRecorder* recorder, const Clock& clock, int64_t collection_limit)
+    : store_(store),
+      items_(items),
+      indexes_(indexes),
+      recorder_(recorder),
+      clock_(clock),
+      collection_limit_(collection_limit) {}
 
 WritePath::~WritePath() { Shutdown(); }
 
@@ -137,11 +146,14 @@ void WritePath::Commit(std::vector<WriteSlot> slots, Decide decide, Done done) {
       status = ValidateIndexKeys(*slots[i].table.meta, slots[i].new_item);
     }
   }
+  std::vector<CollectionChange> reserved;
+  if (status.ok()) status = ReserveCollections(slots, reserved);
   storage::WriteBatch batch;
   std::vector<uint64_t> stream_tokens;
   std::vector<std::string> encoded(slots.size());
   if (status.ok()) status = BuildBatch(slots, keys, batch, stream_tokens, encoded);
   if (!status.ok()) {
+    ReleaseCollections(reserved);
     unlock();
     if (recorder_ != nullptr) {
       for (uint64_t token : stream_tokens) recorder_->Aborted(token);
@@ -180,6 +192,69 @@ void WritePath::Commit(std::vector<WriteSlot> slots, Decide decide, Done done) {
   Status queued = Enqueue(std::move(batch), finish);
   unlock();
   if (!queued.ok()) finish(queued);
+}
+
+Status WritePath::ReserveCollections(std::vector<WriteSlot>& slots,
+                                     std::vector<CollectionChange>& applied) {
+  // One change per collection; `members[i]` are the slots of changes[i].
+  std::vector<CollectionChange> changes;
+  std::vector<std::vector<size_t>> members;
+  std::vector<int64_t> slot_delta(slots.size(), 0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    WriteSlot& slot = slots[i];
+    const TableMeta& meta = *slot.table.meta;
+    if (!meta.has_local_indexes()) continue;
+    KUMO_ASSIGN_OR_RETURN(std::string collection,
+                          CollectionOfItemKey(meta.key_schema, slot.item_key));
+    int64_t delta = 0;
+    if (slot.action != WriteSlot::Action::kNone) {
+      if (slot.old_item) delta -= ItemCollectionBytes(meta, *slot.old_item);
+      if (slot.action == WriteSlot::Action::kPut) delta += ItemCollectionBytes(meta, slot.new_item);
+    }
+    size_t c = 0;
+    while (c < changes.size() &&
+           (changes[c].state != slot.table.state.get() || changes[c].collection != collection)) {
+      ++c;
+    }
+    if (c == changes.size()) {
+      changes.push_back(CollectionChange{slot.table.state.get(), std::move(collection), 0});
+      members.emplace_back();
+    }
+    changes[c].delta += delta;
+    members[c].push_back(i);
+    slot_delta[i] = delta;
+  }
+  if (changes.empty()) return Status::Ok();
+
+  std::lock_guard lock(collections_mu_);
+  bool full = false;
+  for (size_t c = 0; c < changes.size(); ++c) {
+    const CollectionChange& change = changes[c];
+    // A write that does not grow its collection always passes, so items
+    // can be removed or shrunk from a collection at or past the limit.
+    if (change.delta <= 0) continue;
+    if (change.state->CollectionBytes(change.collection) + change.delta <= collection_limit_) {
+      continue;
+    }
+    full = true;
+    for (size_t i : members[c]) slots[i].collection_full = slot_delta[i] > 0;
+  }
+  if (full) return ItemCollectionSizeLimitExceeded();
+  for (size_t c = 0; c < changes.size(); ++c) {
+    const int64_t bytes =
+        changes[c].state->AddCollectionBytes(changes[c].collection, changes[c].delta);
+    for (size_t i : members[c]) slots[i].collection_bytes = bytes;
+    if (changes[c].delta != 0) applied.push_back(std::move(changes[c]));
+  }
+  return Status::Ok();
+}
+
+void WritePath::ReleaseCollections(const std::vector<CollectionChange>& applied) {
+  if (applied.empty()) return;
+  std::lock_guard lock(collections_mu_);
+  for (const CollectionChange& change : applied) {
+    change.state->AddCollectionBytes(change.collection, -change.delta);
+  }
 }
 
 void WritePath::Finish(const std::vector<std::string>& keys, const std::vector<uint64_t>& seqs) {

@@ -67,6 +67,13 @@ struct WriteSlot {
   // the table and by each index touched (by index name).
   double table_units = 0;
   std::map<std::string, double> index_units;
+
+  // Set by Commit for tables with local secondary indexes: the size of the
+  // item's collection with this write applied (-1 for other tables); and
+  // true on each slot whose write would grow its collection past the limit
+  // (Commit then fails with ItemCollectionSizeLimitExceededException).
+  int64_t collection_bytes = -1;
+  bool collection_full = false;
 };
 
 class WritePath {
@@ -74,14 +81,19 @@ class WritePath {
   using Decide = std::function<Status(std::vector<WriteSlot>& slots)>;
   using Done = std::function<void(Status status, std::vector<WriteSlot>& slots)>;
 
+  // `collection_limit`: the most bytes an item collection may grow to
+  // (TableServiceOptions::item_collection_size_limit).
   WritePath(storage::Store& store, storage::Family items, storage::Family indexes,
-            ChangeRecorder* recorder, const Clock& clock);
+            ChangeRecorder* recorder, const Clock& clock, int64_t collection_limit);
   ~WritePath();
 
   // Runs the steps above. `done` is always called exactly once: at once
   // (on the calling thread) when reading fails, a table is gone (400
   // ResourceNotFoundException), `decide` fails (its error, with the slots'
-  // old items filled in) or a new item breaks an index key rule; otherwise
+  // old items filled in), a new item breaks an index key rule or a write
+  // would grow an item collection past the limit (400
+  // ItemCollectionSizeLimitExceededException, culprits marked
+  // `collection_full`; writes that shrink a collection always pass); otherwise
   // from the Store's commit thread with the write's status.
   // Precondition: no two slots name the same item.
   void Commit(std::vector<WriteSlot> slots, Decide decide, Done done);
@@ -125,7 +137,19 @@ class WritePath {
     std::unordered_map<std::string, Pending> pending;  // guarded by mu
   };
 
+  // A change to one item collection by one Commit.
+  struct CollectionChange {
+    TableState* state = nullptr;
+    std::string collection;
+    int64_t delta = 0;
+  };
+
   size_t StripeIndex(const std::string& storage_key) const;
+  // Applies the slots' changes to their item collections, all or none:
+  // fails (marking the culprits) when one that grows would pass the limit.
+  // `applied` receives what was applied, for ReleaseCollections.
+  Status ReserveCollections(std::vector<WriteSlot>& slots, std::vector<CollectionChange>& applied);
+  void ReleaseCollections(const std::vector<CollectionChange>& applied);
   // Fills `batch`; `encoded[i]` receives slot i's stored form when it is a put.
   Status BuildBatch(std::vector<WriteSlot>& slots, const std::vector<std::string>& keys,
                     storage::WriteBatch& batch, std::vector<uint64_t>& stream_tokens,
@@ -137,6 +161,10 @@ class WritePath {
   storage::Family indexes_;
   ChangeRecorder* recorder_;
   const Clock& clock_;
+  const int64_t collection_limit_;
+  // Makes ReserveCollections' check-then-apply atomic across collections
+  // (whose items may sit under different stripes).
+  std::mutex collections_mu_;
   std::array<Stripe, kStripes> stripes_;
   std::atomic<uint64_t> next_seq_{1};
 
@@ -153,5 +181,8 @@ Status ValidateIndexKeys(const TableMeta& meta, const Item& item);
 
 // Write capacity units for an item of `bytes` (1 per KB, at least 1).
 double WriteUnits(size_t bytes);
+
+// 400 ItemCollectionSizeLimitExceededException "Collection size exceeded".
+Error ItemCollectionSizeLimitExceeded();
 
 }  // namespace kumo::tables

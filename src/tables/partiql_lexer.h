@@ -1,0 +1,31 @@
+// The tokens of PartiQL for DynamoDB (partiql_parser.h): bare and
+// "double-quoted" names, 'string' literals (quotes doubled inside), numbers
+// (digits [. digits] [e [+-] digits]), the parameter ?, punctuation
+// (including <> != <= >= << >>), with -- and /* */ comments skipped.
+// Errors are "Statement wasn't well formed, can't be processed: ...".
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kumo::tables {
+
+enum class Tok { kIdent, kQuoted, kString, kNumber, kParam, kPunct, kEnd };
+
+struct Token {
+  Tok kind = Tok::kEnd;
+  std::string text;  // names and strings unescaped; numbers and punctuation as written
+};
+
+// The tokens of `text`, ending with one kEnd.
+Result<std::vector<Token>> LexPartiql(std::string_view text);
+
+// ASCII case-insensitive equality (keywords).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace kumo::tables
