@@ -8,7 +8,8 @@
 //
 // Plain CommonJS on purpose: an ESM entry point costs a few milliseconds of
 // cold start, and ES-module handlers are still loaded with dynamic import().
-// The Runtime API is spoken by http1.js on `net`, not by `http` (see there).
+// The Runtime API is spoken by http1.js on libuv's TCP handle (or `net`), not
+// by `http` (see there).
 
 const fs = require('fs');
 const path = require('path');
@@ -135,6 +136,43 @@ function jsonLine(level, args) {
 
 const jsonLogs = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
 
+// Console lines go to fd 1 with fs.writeSync until something asks for
+// process.stdout. Node writes pipes and files synchronously on Linux too, but
+// creating process.stdout for a pipe loads `net` and `stream`: ~5 ms of CPU in
+// the first invocation that logs. Once the stream exists (the function used
+// it, or console.table and the like did), every line goes through it, so
+// output stays in order.
+let directStdout = false;
+
+function deferStdoutStream() {
+  const stream = Object.getOwnPropertyDescriptor(process, 'stdout');
+  if (!stream || !stream.get || !stream.configurable) return;
+  directStdout = true;
+  Object.defineProperty(process, 'stdout', {
+    configurable: true,
+    enumerable: stream.enumerable,
+    get() {
+      directStdout = false;
+      Object.defineProperty(process, 'stdout', stream);
+      return process.stdout;
+    },
+  });
+}
+
+function writeStdout(text) {
+  if (directStdout) {
+    const bytes = Buffer.from(text);
+    let written = 0;
+    try {
+      while (written < bytes.length) written += fs.writeSync(1, bytes, written);
+      return;
+    } catch (_) {
+      text = bytes.subarray(written); // EAGAIN, EPIPE...: the stream's behaviour
+    }
+  }
+  process.stdout.write(text);
+}
+
 // Replaces the console methods with Lambda's line format. In JSON format,
 // AWS_LAMBDA_LOG_LEVEL drops the methods below the configured level.
 function patchConsole() {
@@ -142,7 +180,7 @@ function patchConsole() {
   const minLevel = jsonLogs
     ? LEVELS[(process.env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()] || 0 : 0;
   const method = (level) => (LEVELS[level] < minLevel ? () => {}
-    : (...args) => { process.stdout.write(format(level, args)); });
+    : (...args) => { writeStdout(format(level, args)); });
   console.log = method('INFO');
   console.info = method('INFO');
   console.debug = method('DEBUG');
@@ -602,6 +640,7 @@ async function start() {
   }
   const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
   const handlerName = process.env._HANDLER || process.argv[2] || '';
+  deferStdoutStream();
   patchConsole();
   configureEnvironment(taskRoot);
   const client = new RuntimeApiClient(runtimeApi);

@@ -75,7 +75,8 @@ class SandboxCgroups {
                                                         int64_t memory_bytes, int pids_max);
   ~SandboxCgroups();  // Remove(), errors ignored
 
-  // The cgroup.procs files the launched child writes "0" into to join.
+  // The files the launched child writes "0" into to join: `tasks` on v1,
+  // `cgroup.procs` on v2.
   const std::vector<std::string>& procs_files() const { return procs_files_; }
   int64_t PeakMemoryBytes() const;  // -1 if the cgroup has no peak
   bool OomKilled() const;

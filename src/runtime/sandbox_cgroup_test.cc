@@ -4,6 +4,9 @@
 #include "runtime/sandbox_cgroup.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 namespace kumo::runtime::internal {
 namespace {
@@ -92,6 +95,42 @@ TEST(SandboxCgroupTest, ProcCgroupPathsMayContainColons) {
   EXPECT_TRUE(membership[0].controllers.empty());
   EXPECT_EQ(membership[0].path, "/a:b/c");
   EXPECT_EQ(membership[1].controllers, (std::vector<std::string>{"cpu", "cpuacct"}));
+}
+
+// The child joins v1 cgroups through `tasks`, which moves it without the
+// kernel's global threadgroup lock (a cgroup.procs write waits for an RCU
+// grace period), and v2 cgroups through cgroup.procs. Plain directories stand
+// in for the controller homes: with no limits, Create only makes directories.
+TEST(SandboxCgroupTest, ChildJoinsV1ThroughTasksAndV2ThroughCgroupProcs) {
+  char memory_home[] = "/tmp/kumo-cgroup-test-XXXXXX";
+  char pids_home[] = "/tmp/kumo-cgroup-test-XXXXXX";
+  ASSERT_NE(mkdtemp(memory_home), nullptr);
+  ASSERT_NE(mkdtemp(pids_home), nullptr);
+  auto file_names = [](const SandboxCgroups& cgroups) {
+    std::vector<std::string> names;
+    for (const std::string& path : cgroups.procs_files()) {
+      names.push_back(path.substr(path.rfind('/') + 1));
+    }
+    return names;
+  };
+
+  CgroupSetup v1;
+  v1.memory = {CgroupVersion::kV1, memory_home};
+  v1.pids = {CgroupVersion::kV1, pids_home};
+  Result<std::unique_ptr<SandboxCgroups>> v1_cgroups = SandboxCgroups::Create(v1, 0, 0);
+  ASSERT_TRUE(v1_cgroups.ok()) << v1_cgroups.error().message;
+  EXPECT_EQ(file_names(**v1_cgroups), (std::vector<std::string>{"tasks", "tasks"}));
+  EXPECT_TRUE((*v1_cgroups)->Remove().ok());
+
+  CgroupSetup v2;
+  v2.memory = v2.pids = {CgroupVersion::kV2, memory_home};
+  Result<std::unique_ptr<SandboxCgroups>> v2_cgroups = SandboxCgroups::Create(v2, 0, 0);
+  ASSERT_TRUE(v2_cgroups.ok()) << v2_cgroups.error().message;
+  EXPECT_EQ(file_names(**v2_cgroups), (std::vector<std::string>{"cgroup.procs"}));
+  EXPECT_TRUE((*v2_cgroups)->Remove().ok());
+
+  EXPECT_EQ(rmdir(memory_home), 0);
+  EXPECT_EQ(rmdir(pids_home), 0);
 }
 
 }  // namespace
