@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/apis_command.h"
 #include "cli/logs_command.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -94,6 +95,13 @@ int main(int argc, char** argv) {
   logs->add_option("--endpoint", logs_options.endpoint, "Kumo's endpoint")->capture_default_str();
   logs->add_option("--region", logs_options.region, "Region")->capture_default_str();
 
+  kumo::cli::ApisOptions apis_options;
+  auto* apis = app.add_subcommand("apis", "HTTP APIs (API Gateway)");
+  apis->require_subcommand(1);
+  auto* apis_ls = apis->add_subcommand("ls", "List HTTP APIs with their stages and URLs");
+  apis_ls->add_option("--endpoint", apis_options.endpoint, "Kumo's endpoint")->capture_default_str();
+  apis_ls->add_option("--region", apis_options.region, "Region")->capture_default_str();
+
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("kumo %s\n", kumo::server::kVersion);
   });
@@ -101,5 +109,6 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (server->parsed()) return RunServer(config);
   if (logs->parsed()) return kumo::cli::RunLogs(logs_options);
+  if (apis_ls->parsed()) return kumo::cli::RunApisList(apis_options);
   return 0;
 }

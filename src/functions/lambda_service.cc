@@ -6,6 +6,7 @@
 
 #include "functions/service_impl.h"
 #include "functions/validation.h"
+#include "edge/rest_path.h"
 
 namespace kumo::functions {
 namespace {
@@ -73,49 +74,17 @@ const std::vector<Route>& CodeRoutes() {
   return routes;
 }
 
-// Non-empty segments of a path ("/a//b/" -> a, b).
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// Matches `raw_path` against a route path; the "{}" segments, decoded, go
-// to `params`. Decoding per segment keeps an encoded '/' inside its segment.
-bool Match(std::string_view pattern, const std::vector<std::string_view>& raw,
-           std::vector<std::string>& params) {
-  std::vector<std::string_view> want = Segments(pattern);
-  if (want.size() != raw.size()) return false;
-  std::vector<std::string> found;
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (want[i] == "{}") {
-      std::optional<std::string> decoded = edge::PercentDecode(raw[i], false);
-      if (!decoded || decoded->empty()) return false;
-      found.push_back(std::move(*decoded));
-    } else if (want[i] != raw[i]) {
-      return false;
-    }
-  }
-  params = std::move(found);
-  return true;
-}
-
 }  // namespace
 
 void Impl::Handle(edge::Call call, edge::Responder responder, bool code_download) {
   edge::Request& request = call.request;
   if (request.region.empty()) request.region = "us-east-1";
-  std::vector<std::string_view> raw = Segments(request.raw_path);
+  std::vector<std::string_view> raw = edge::PathSegments(request.raw_path);
   for (const Route& route : code_download ? CodeRoutes() : Routes()) {
-    std::vector<std::string> params;
-    if (route.method != request.method || !Match(route.path, raw, params)) continue;
-    OpContext ctx{request, std::move(params)};
+    if (route.method != request.method) continue;
+    std::optional<std::vector<std::string>> params = edge::MatchPathPattern(route.path, raw);
+    if (!params) continue;
+    OpContext ctx{request, std::move(*params)};
     if (route.async != nullptr) {
       (this->*route.async)(ctx, std::move(responder));
     } else {

@@ -13,6 +13,8 @@
 #include <optional>
 #include <thread>
 
+#include "apis/control_service.h"
+#include "apis/gateway.h"
 #include "common/clock.h"
 #include "edge/http_server.h"
 #include "edge/io_pool.h"
@@ -42,6 +44,8 @@ struct Server::Impl {
   std::unique_ptr<tables::streams::StreamStore> stream_store;
   std::unique_ptr<tables::TableService> tables;  // after stream_store: it records into it
   std::unique_ptr<functions::LambdaService> lambda;
+  std::unique_ptr<apis::ApiControlService> apis;  // reset before the store closes
+  std::unique_ptr<apis::Gateway> gateway;          // reads `apis` and `lambda`: reset first
   std::unique_ptr<runtime::LogStoreSink> log_sink;
   std::shared_ptr<runtime::ExecutionEngine> engine;
   std::shared_ptr<events::AsyncInvoker> async_invoker;
@@ -95,6 +99,7 @@ struct Server::Impl {
     async_invoker = std::shared_ptr<events::AsyncInvoker>(std::move(async));
     async_invoker->Start();
     lambda->SetInvoker(async_invoker);
+    gateway->SetInvoker(async_invoker);
     router->metrics().AddCollector([e = engine.get()](std::string& out) { e->RenderMetrics(out); });
     return Status::Ok();
   }
@@ -124,8 +129,10 @@ struct Server::Impl {
     if (async_invoker) async_invoker->Shutdown();
     pool.Stop();
     pool.Join();
+    gateway.reset();
     if (tables) tables->Shutdown();  // TTL sweep stopped, queued writes answered
     tables.reset();
+    apis.reset();
     stream_store.reset();
     log_store.reset();  // stops the retention sweep, waits for queued log writes
     Status closed = store->Close();
@@ -168,6 +175,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   KUMO_ASSIGN_OR_RETURN(impl->lambda, functions::LambdaService::Open(*impl->store, lambda_options));
   impl->router->Register(impl->lambda->Descriptor());
   impl->router->Register(impl->lambda->CodeDownloadDescriptor());
+  KUMO_ASSIGN_OR_RETURN(impl->apis, apis::ApiControlService::Open(*impl->store, {}));
+  impl->router->Register(impl->apis->Descriptor());
+  apis::GatewayOptions gateway_options;
+  gateway_options.region = config.region;
+  gateway_options.account_id = kAccountId;
+  gateway_options.executor = impl->pool.At(0).get_executor();
+  gateway_options.log_store = impl->log_store.get();
+  impl->gateway = std::make_unique<apis::Gateway>(impl->apis->catalog(), *impl->lambda, gateway_options);
+  impl->router->Register(impl->gateway->Descriptor());
   if (config.auth == "sigv4") {
     if (config.credentials_file.empty()) {
       impl->router->RequireSigV4(edge::CredentialStore::Default());
@@ -193,6 +209,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
         router->Handle(std::move(request), std::move(sink));
       });
   KUMO_ASSIGN_OR_RETURN(uint16_t port, impl->http->Listen());
+  impl->apis->SetEndpointPort(port);
   KUMO_RETURN_IF_ERROR(impl->StartFunctions(port));
   // Signals are caught from before the ready line, so a stop right after it
   // is still a clean shutdown.

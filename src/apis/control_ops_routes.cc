@@ -1,0 +1,176 @@
+// Routes and integrations. Every change redeploys AutoDeploy stages.
+#include <boost/json.hpp>
+
+#include "apis/control_impl.h"
+#include "apis/control_members.h"
+#include "apis/control_render.h"
+#include "apis/control_validation.h"
+
+namespace kumo::apis {
+namespace {
+
+namespace json = boost::json;
+using Impl = ApiControlService::Impl;
+
+// What a route may refer to and how it may be authorized, against the rest
+// of the API (`route` is already, or about to be, in `state`).
+Status CheckRoute(const ApiState& state, const Route& route) {
+  for (const auto& [id, other] : state.routes) {
+    if (id != route.id && other.key == route.key) {
+      return Conflict("Route with key " + route.key + " already exists for this API");
+    }
+  }
+  if (!route.integration_id.empty() && state.integrations.count(route.integration_id) == 0) {
+    return IntegrationNotFound(route.integration_id);
+  }
+  KUMO_RETURN_IF_ERROR(CheckLength("operationName", route.operation_name, 0, 64));
+  for (const std::string& scope : route.authorization_scopes) {
+    KUMO_RETURN_IF_ERROR(CheckLength("authorization scope", scope, 1, 64));
+  }
+  if (route.api_key_required) {
+    return BadRequest("API keys are not supported for HTTP APIs; apiKeyRequired must be false");
+  }
+  if (route.authorization_type == AuthorizationType::kNone) {
+    if (!route.authorizer_id.empty()) {
+      return BadRequest("authorizerId can only be set when authorizationType is JWT or CUSTOM");
+    }
+    if (!route.authorization_scopes.empty()) {
+      return BadRequest("authorizationScopes are only supported with authorizationType JWT");
+    }
+    return Status::Ok();
+  }
+  std::string_view type = AuthorizationTypeName(route.authorization_type);
+  if (route.authorizer_id.empty()) {
+    return BadRequest("authorizerId is required when authorizationType is " + std::string(type));
+  }
+  auto it = state.authorizers.find(route.authorizer_id);
+  if (it == state.authorizers.end()) return AuthorizerNotFound(route.authorizer_id);
+  AuthorizerType want = route.authorization_type == AuthorizationType::kJwt
+                            ? AuthorizerType::kJwt
+                            : AuthorizerType::kRequest;
+  if (it->second.type != want) {
+    return BadRequest("Authorizer " + route.authorizer_id + " is a " +
+                      std::string(AuthorizerTypeName(it->second.type)) +
+                      " authorizer; routes with authorizationType " + std::string(type) +
+                      " need a " + std::string(AuthorizerTypeName(want)) + " authorizer");
+  }
+  if (route.authorization_type != AuthorizationType::kJwt && !route.authorization_scopes.empty()) {
+    return BadRequest("authorizationScopes are only supported with authorizationType JWT");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<edge::Response> Impl::CreateRoute(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(json::object body, ctx.Body());
+  KUMO_ASSIGN_OR_RETURN(std::optional<std::string> key, OptString(body, "routeKey"));
+  if (!key) return BadRequest("routeKey is required to create a route");
+  Route route;
+  KUMO_RETURN_IF_ERROR(ApplyRouteMembers(body, route, false));
+  return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
+    route.id = NewChildId(next);
+    KUMO_RETURN_IF_ERROR(CheckRoute(next, route));
+    next.routes[route.id] = route;
+    return JsonResponse(201, RenderRoute(route));
+  });
+}
+
+Result<edge::Response> Impl::GetRoute(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(ApiPtr api, RequireApi(ctx));
+  const Route* route = FindIn(api->routes, ctx.params.at(1));
+  if (route == nullptr) return RouteNotFound(ctx.params.at(1));
+  return JsonResponse(200, RenderRoute(*route));
+}
+
+Result<edge::Response> Impl::GetRoutes(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(ApiPtr api, RequireApi(ctx));
+  return ListResponse(api->routes, ctx, RenderRoute);
+}
+
+Result<edge::Response> Impl::UpdateRoute(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(json::object body, ctx.Body());
+  return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
+    Route* current = FindIn(next.routes, ctx.params.at(1));
+    if (current == nullptr) return RouteNotFound(ctx.params.at(1));
+    Route route = *current;
+    KUMO_RETURN_IF_ERROR(ApplyRouteMembers(body, route, false));
+    // Switching a route to NONE drops its authorizer, unless the request
+    // names one (which is then an error).
+    if (route.authorization_type == AuthorizationType::kNone && !body.contains("authorizerId")) {
+      route.authorizer_id.clear();
+      if (!body.contains("authorizationScopes")) route.authorization_scopes.clear();
+    }
+    KUMO_RETURN_IF_ERROR(CheckRoute(next, route));
+    *current = route;
+    return JsonResponse(200, RenderRoute(route));
+  });
+}
+
+Result<edge::Response> Impl::DeleteRoute(const OpContext& ctx) {
+  return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
+    const std::string& id = ctx.params.at(1);
+    if (next.routes.erase(id) == 0) return RouteNotFound(id);
+    if (next.api.quick_route_id == id) next.api.quick_route_id.clear();
+    return EmptyResponse(204);
+  });
+}
+
+Result<edge::Response> Impl::CreateIntegration(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(json::object body, ctx.Body());
+  KUMO_ASSIGN_OR_RETURN(std::optional<std::string> type, OptString(body, "integrationType"));
+  if (!type) return BadRequest("integrationType is required to create an integration");
+  Integration integration;
+  KUMO_RETURN_IF_ERROR(ApplyIntegrationMembers(body, integration, false));
+  KUMO_RETURN_IF_ERROR(FinishIntegration(integration));
+  KUMO_RETURN_IF_ERROR(CheckLength("description", integration.description, 0, 1024));
+  return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
+    integration.id = NewChildId(next);
+    next.integrations[integration.id] = integration;
+    return JsonResponse(201, RenderIntegration(integration));
+  });
+}
+
+Result<edge::Response> Impl::GetIntegration(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(ApiPtr api, RequireApi(ctx));
+  const Integration* integration = FindIn(api->integrations, ctx.params.at(1));
+  if (integration == nullptr) return IntegrationNotFound(ctx.params.at(1));
+  return JsonResponse(200, RenderIntegration(*integration));
+}
+
+Result<edge::Response> Impl::GetIntegrations(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(ApiPtr api, RequireApi(ctx));
+  return ListResponse(api->integrations, ctx, RenderIntegration);
+}
+
+Result<edge::Response> Impl::UpdateIntegration(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(json::object body, ctx.Body());
+  return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
+    Integration* current = FindIn(next.integrations, ctx.params.at(1));
+    if (current == nullptr) return IntegrationNotFound(ctx.params.at(1));
+    Integration integration = *current;
+    KUMO_RETURN_IF_ERROR(ApplyIntegrationMembers(body, integration, false));
+    KUMO_RETURN_IF_ERROR(FinishIntegration(integration));
+    KUMO_RETURN_IF_ERROR(CheckLength("description", integration.description, 0, 1024));
+    *current = integration;
+    return JsonResponse(200, RenderIntegration(integration));
+  });
+}
+
+Result<edge::Response> Impl::DeleteIntegration(const OpContext& ctx) {
+  return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
+    const std::string& id = ctx.params.at(1);
+    if (next.integrations.count(id) == 0) return IntegrationNotFound(id);
+    for (const auto& [route_id, route] : next.routes) {
+      if (route.integration_id == id) {
+        return Conflict("Integration " + id + " is the target of route " + route.key + " (" +
+                        route_id + "); change or delete the route first");
+      }
+    }
+    next.integrations.erase(id);
+    if (next.api.quick_integration_id == id) next.api.quick_integration_id.clear();
+    return EmptyResponse(204);
+  });
+}
+
+}  // namespace kumo::apis

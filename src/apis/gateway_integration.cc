@@ -1,0 +1,193 @@
+// The gateway's integrations: AWS_PROXY (a Lambda invocation with the proxy
+// event) and HTTP_PROXY (the request forwarded to a URL), each bounded by the
+// integration's TimeoutInMillis.
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <chrono>
+
+#include "apis/gateway_impl.h"
+#include "apis/proxy_response.h"
+#include "common/encoding.h"
+#include "functions/registry.h"
+
+namespace kumo::apis {
+namespace {
+
+namespace asio = boost::asio;
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and those the client library sets
+// itself: never copied between the client's and the integration's messages.
+bool IsHopByHop(std::string_view name) {
+  for (std::string_view h : {"connection", "keep-alive", "transfer-encoding", "te", "trailer",
+                             "upgrade", "proxy-connection", "content-length", "host", "expect"}) {
+    if (edge::EqualsIgnoreCase(name, h)) return true;
+  }
+  return false;
+}
+
+// The function ARN of an AWS_PROXY integration: as the control plane parsed
+// it, else out of the invocation-URI form
+// (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations).
+std::string FunctionArnOf(const Integration& integration) {
+  if (!integration.function_arn.empty()) return integration.function_arn;
+  std::string_view uri = integration.uri;
+  constexpr std::string_view kFunctions = "/functions/";
+  size_t at = uri.find(kFunctions);
+  if (at == std::string_view::npos) return std::string(uri);
+  uri.remove_prefix(at + kFunctions.size());
+  if (size_t end = uri.rfind("/invocations"); end != std::string_view::npos) uri = uri.substr(0, end);
+  return std::string(uri);
+}
+
+// "{name}" in an HTTP_PROXY URI replaced by the route's path parameter
+// (greedy ones referenced without '+'), percent-encoded but for '/'.
+std::string SubstitutePathParameters(std::string_view uri,
+                                     const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out(uri);
+  for (const auto& [name, value] : params) {
+    std::string token = "{" + name + "}";
+    std::string encoded = edge::PercentEncode(value, true);
+    for (size_t at = out.find(token); at != std::string::npos; at = out.find(token, at + encoded.size())) {
+      out.replace(at, token.size(), encoded);
+    }
+  }
+  return out;
+}
+
+// Fires a callback once: with the result, or with a timeout, whichever
+// comes first.
+struct InvokeRace {
+  std::atomic<bool> fired{false};
+  std::function<void(Result<LambdaOutcome>)> done;
+  std::unique_ptr<asio::steady_timer> timer;
+
+  void Fire(const std::shared_ptr<InvokeRace>& self, Result<LambdaOutcome> outcome) {
+    if (fired.exchange(true)) return;
+    // Timers are not thread-safe: cancel on the timer's own executor.
+    asio::post(timer->get_executor(), [self] { self->timer->cancel(); });
+    done(std::move(outcome));
+  }
+};
+
+}  // namespace
+
+void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string payload,
+                                   int64_t timeout_ms,
+                                   std::function<void(Result<LambdaOutcome>)> done) {
+  std::shared_ptr<functions::Invoker> invoker;
+  {
+    std::lock_guard lock(mu_);
+    invoker = invoker_;
+  }
+  if (invoker == nullptr) return done(Error{500, "ServiceException", "Functions are not running yet"});
+  Result<functions::FunctionConfig> config = functions_.Resolve(options_.region, function_arn, "");
+  if (!config.ok()) return done(config.error());
+
+  auto race = std::make_shared<InvokeRace>();
+  race->done = std::move(done);
+  race->timer = std::make_unique<asio::steady_timer>(options_.executor,
+                                                     std::chrono::milliseconds(timeout_ms));
+  race->timer->async_wait([race](boost::system::error_code ec) {
+    if (ec) return;
+    LambdaOutcome outcome;
+    outcome.timed_out = true;
+    race->Fire(race, outcome);
+  });
+  functions::InvokeRequest request;
+  request.type = functions::InvocationType::kRequestResponse;
+  request.config = std::move(config).value();
+  request.payload = std::move(payload);
+  request.request_id = NewUuid();
+  invoker->Invoke(std::move(request), [race](Result<functions::InvokeResult> result) {
+    if (!result.ok()) {
+      LambdaOutcome failed;
+      failed.status = result.error().http_status;
+      failed.function_error = result.error().code;
+      failed.payload = result.error().message;
+      return race->Fire(race, failed);
+    }
+    LambdaOutcome outcome;
+    outcome.status = result->status_code;
+    outcome.function_error = std::move(result->function_error);
+    outcome.payload = std::move(result->payload);
+    race->Fire(race, outcome);
+  });
+}
+
+void Gateway::Impl::Integrate(const ExchangePtr& ex) {
+  const Integration* integration = ex->integration;
+  if (integration == nullptr) return Finish(ex, NotFoundResponse(ex->api_request_id), true);
+  const auto& variables = ex->stage->stage.variables;
+  const int64_t started = options_.clock->NowMillis();
+  auto self = shared_from_this();
+
+  if (integration->type == IntegrationType::kAwsProxy) {
+    PayloadFormat format = ex->Format();
+    std::string event = BuildProxyEvent(format, ex->request, ex->EventInput(options_));
+    std::string arn = SubstituteStageVariables(FunctionArnOf(*integration), variables);
+    InvokeFunction(arn, std::move(event), integration->timeout_ms,
+                   [self, ex, format, started](Result<LambdaOutcome> outcome) {
+                     ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
+                     if (!outcome.ok()) {
+                       ex->integration_status = std::to_string(outcome.error().http_status);
+                       ex->integration_error = outcome.error().message;
+                       return self->Finish(ex, InternalServerErrorResponse(ex->api_request_id), true);
+                     }
+                     if (outcome->timed_out) {
+                       ex->integration_error = "The integration timed out";
+                       return self->Finish(ex, ServiceUnavailableResponse(ex->api_request_id), true);
+                     }
+                     ex->integration_status = std::to_string(outcome->status);
+                     ProxyResult result = MapLambdaResponse(format, outcome->status, outcome->function_error,
+                                                            outcome->payload, ex->api_request_id);
+                     ex->integration_error = std::move(result.integration_error);
+                     self->Finish(ex, std::move(result.response), true);
+                   });
+    return;
+  }
+
+  // HTTP_PROXY: the request goes on to the URL, the answer comes back as is.
+  HttpClientRequest request;
+  request.method = integration->method.empty() || integration->method == "ANY" ? ex->request.method
+                                                                                 : integration->method;
+  request.url = SubstitutePathParameters(SubstituteStageVariables(integration->uri, variables),
+                                         ex->match->path_parameters);
+  if (!ex->request.raw_query.empty()) {
+    request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + ex->request.raw_query;
+  }
+  std::string forwarded_for;
+  for (const auto& [name, value] : ex->request.headers.fields()) {
+    if (IsHopByHop(name)) continue;
+    if (edge::EqualsIgnoreCase(name, "x-forwarded-for")) {
+      forwarded_for = value;
+      continue;
+    }
+    request.headers.Add(name, value);
+  }
+  std::string source_ip = SourceIp(ex->request.remote_address);
+  request.headers.Set("x-forwarded-for", forwarded_for.empty() ? source_ip : forwarded_for + ", " + source_ip);
+  request.body = ex->request.body;
+  request.timeout = std::chrono::milliseconds(integration->timeout_ms);
+  http_.Send(std::move(request), [self, ex, started](Result<HttpClientResponse> answer) {
+    ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
+    if (!answer.ok()) {
+      ex->integration_error = answer.error().message;
+      bool timed_out = answer.error().code == "Timeout";
+      return self->Finish(ex,
+                          timed_out ? ServiceUnavailableResponse(ex->api_request_id)
+                                    : InternalServerErrorResponse(ex->api_request_id),
+                          true);
+    }
+    ex->integration_status = std::to_string(answer->status);
+    edge::Response response;
+    response.status = answer->status;
+    for (const auto& [name, value] : answer->headers.fields()) {
+      if (!IsHopByHop(name)) response.headers.Add(name, value);
+    }
+    response.body = std::move(answer->body);
+    self->Finish(ex, std::move(response), true);
+  });
+}
+
+}  // namespace kumo::apis

@@ -1,0 +1,391 @@
+#include "apis/proxy_event.h"
+
+#include <array>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <cstdio>
+#include <ctime>
+
+#include "common/encoding.h"
+
+namespace kumo::apis {
+namespace {
+
+namespace json = boost::json;
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::array<uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// The body member and isBase64Encoded, by the Content-Type rule.
+std::pair<std::string, bool> EncodeBody(const edge::Request& request) {
+  std::string_view content_type = request.headers.Get("content-type").value_or("");
+  if (IsTextContentType(content_type) && IsValidUtf8(request.body)) return {request.body, false};
+  return {Base64Encode(request.body), true};
+}
+
+std::string DomainPrefix(std::string_view domain_name) {
+  return std::string(domain_name.substr(0, domain_name.find('.')));
+}
+
+// A header that API Gateway adds, in the casing of each payload format.
+struct AddedHeader {
+  std::string_view v2_name;
+  std::string_view v1_name;
+  std::string value;
+};
+
+std::vector<AddedHeader> GatewayHeaders(const edge::Request& request,
+                                        const ProxyEventInput& input) {
+  std::vector<AddedHeader> out;
+  std::string ip = SourceIp(request.remote_address);
+  std::string forwarded_for = ip;
+  if (auto prior = request.headers.Get("x-forwarded-for"); prior && !prior->empty()) {
+    forwarded_for = std::string(*prior) + ", " + ip;
+  }
+  out.push_back({"x-forwarded-for", "X-Forwarded-For", std::move(forwarded_for)});
+  if (!input.forwarded_port.empty()) {
+    out.push_back({"x-forwarded-port", "X-Forwarded-Port", input.forwarded_port});
+  }
+  if (!input.forwarded_proto.empty()) {
+    out.push_back({"x-forwarded-proto", "X-Forwarded-Proto", input.forwarded_proto});
+  }
+  if (!input.trace_id.empty()) {
+    out.push_back({"x-amzn-trace-id", "X-Amzn-Trace-Id", input.trace_id});
+  }
+  return out;
+}
+
+bool IsGatewayHeader(std::string_view name, const std::vector<AddedHeader>& added) {
+  for (const AddedHeader& h : added) {
+    if (edge::EqualsIgnoreCase(name, h.v2_name)) return true;
+  }
+  return false;
+}
+
+json::object StringMap(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  json::object out;
+  for (const auto& [k, v] : pairs) out[k] = v;
+  return out;
+}
+
+json::object StringMap(const std::map<std::string, std::string>& map) {
+  json::object out;
+  for (const auto& [k, v] : map) out[k] = v;
+  return out;
+}
+
+// Splits "a=1; b=2" into cookies.
+void AppendCookies(std::string_view header, json::array& out) {
+  while (!header.empty()) {
+    size_t sep = header.find("; ");
+    std::string_view cookie = header.substr(0, sep);
+    if (!cookie.empty()) out.emplace_back(cookie);
+    if (sep == std::string_view::npos) break;
+    header.remove_prefix(sep + 2);
+  }
+}
+
+// Sets `key` to `value`, or appends ",value" when it is already set (how 2.0
+// folds repeated headers and query parameters).
+void SetOrJoin(json::object& obj, std::string_view key, std::string_view value) {
+  if (json::value* prior = obj.if_contains(key)) {
+    std::string joined(prior->as_string());
+    joined.append(",").append(value);
+    *prior = joined;
+  } else {
+    obj[key] = value;
+  }
+}
+
+// The requestContext members both formats open with.
+json::object ContextHead(const ProxyEventInput& input) {
+  json::object context;
+  context["accountId"] = input.account_id;
+  context["apiId"] = input.api_id;
+  if (input.authorizer) context["authorizer"] = *input.authorizer;
+  context["domainName"] = input.domain_name;
+  context["domainPrefix"] = DomainPrefix(input.domain_name);
+  return context;
+}
+
+// The path part of a route key: "/pets/{id}" for "GET /pets/{id}".
+std::string ResourcePath(std::string_view route_key) {
+  size_t space = route_key.find(' ');
+  return std::string(space == std::string_view::npos ? route_key : route_key.substr(space + 1));
+}
+
+}  // namespace
+
+std::optional<PayloadFormat> ParsePayloadFormat(std::string_view version) {
+  if (version == "1.0") return PayloadFormat::kV1;
+  if (version == "2.0") return PayloadFormat::kV2;
+  return std::nullopt;
+}
+
+bool IsTextContentType(std::string_view content_type) {
+  std::string type = Lower(content_type.substr(0, content_type.find(';')));
+  size_t begin = type.find_first_not_of(" \t");
+  size_t end = type.find_last_not_of(" \t");
+  if (begin == std::string::npos) return false;
+  std::string_view t = std::string_view(type).substr(begin, end - begin + 1);
+  return t.starts_with("text/") || t == "application/json" || t == "application/xml" ||
+         t == "application/javascript";
+}
+
+std::string FormatRequestTime(int64_t epoch_millis) {
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t secs = static_cast<std::time_t>(epoch_millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d/%s/%04d:%02d:%02d:%02d +0000", tm.tm_mday,
+                kMonths[static_cast<size_t>(tm.tm_mon) % 12], tm.tm_year + 1900, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+std::string SourceIp(std::string_view remote_address) {
+  if (remote_address.starts_with('[')) {
+    size_t end = remote_address.find(']');
+    return std::string(remote_address.substr(1, end == std::string_view::npos ? end : end - 1));
+  }
+  size_t colon = remote_address.find(':');
+  // One colon: "ip:port". None: a bare IPv4. More: a bare IPv6 address.
+  if (colon != std::string_view::npos &&
+      remote_address.find(':', colon + 1) == std::string_view::npos) {
+    return std::string(remote_address.substr(0, colon));
+  }
+  return std::string(remote_address);
+}
+
+std::string EventPath(std::string_view raw_path) {
+  std::string out;
+  out.reserve(raw_path.size());
+  for (size_t i = 0; i < raw_path.size(); ++i) {
+    if (raw_path[i] == '%' && i + 2 < raw_path.size()) {
+      int hi = HexValue(raw_path[i + 1]);
+      int lo = HexValue(raw_path[i + 2]);
+      if (hi >= 0 && lo >= 0 && !(hi == 2 && lo == 5)) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(raw_path[i]);
+  }
+  return out;
+}
+
+std::string NewApiRequestId() {
+  std::string hex = RandomHex(11);
+  std::string bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
+  }
+  return Base64Encode(bytes);
+}
+
+json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input) {
+  std::vector<AddedHeader> added = GatewayHeaders(request, input);
+  json::array cookies;
+  json::object headers;
+  for (const auto& [name, value] : request.headers.fields()) {
+    if (edge::EqualsIgnoreCase(name, "cookie")) {
+      AppendCookies(value, cookies);
+      continue;
+    }
+    if (IsGatewayHeader(name, added)) continue;
+    SetOrJoin(headers, Lower(name), value);
+  }
+  for (const AddedHeader& h : added) headers[h.v2_name] = h.value;
+
+  json::object http;
+  http["method"] = request.method;
+  std::string path = EventPath(request.raw_path);
+  http["path"] = path;
+  http["protocol"] = "HTTP/1.1";
+  http["sourceIp"] = SourceIp(request.remote_address);
+  http["userAgent"] = request.headers.Get("user-agent").value_or("");
+
+  json::object context = ContextHead(input);
+  context["http"] = std::move(http);
+  context["requestId"] = input.request_id;
+  context["routeKey"] = input.route_key;
+  context["stage"] = input.stage;
+  context["time"] = FormatRequestTime(input.time_ms);
+  context["timeEpoch"] = input.time_ms;
+
+  json::object event;
+  event["version"] = "2.0";
+  event["routeKey"] = input.route_key;
+  event["rawPath"] = std::move(path);
+  event["rawQueryString"] = request.raw_query;
+  if (!cookies.empty()) event["cookies"] = std::move(cookies);
+  event["headers"] = std::move(headers);
+  if (!request.query.empty()) {
+    json::object query;
+    for (const auto& [k, v] : request.query) SetOrJoin(query, k, v);
+    event["queryStringParameters"] = std::move(query);
+  }
+  event["requestContext"] = std::move(context);
+  bool base64 = false;
+  if (!request.body.empty()) {
+    auto [body, encoded] = EncodeBody(request);
+    event["body"] = std::move(body);
+    base64 = encoded;
+  }
+  if (!input.path_parameters.empty()) event["pathParameters"] = StringMap(input.path_parameters);
+  event["isBase64Encoded"] = base64;
+  if (!input.stage_variables.empty()) event["stageVariables"] = StringMap(input.stage_variables);
+  return event;
+}
+
+json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input) {
+  std::vector<AddedHeader> added = GatewayHeaders(request, input);
+  // Grouped case-insensitively under the first spelling, in arrival order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
+  auto add = [&grouped](std::string_view name, std::string value) {
+    for (auto& [n, values] : grouped) {
+      if (edge::EqualsIgnoreCase(n, name)) {
+        values.push_back(std::move(value));
+        return;
+      }
+    }
+    grouped.push_back({std::string(name), {std::move(value)}});
+  };
+  for (const auto& [name, value] : request.headers.fields()) {
+    if (!IsGatewayHeader(name, added)) add(name, value);
+  }
+  for (const AddedHeader& h : added) add(h.v1_name, h.value);
+
+  json::object headers;
+  json::object multi_headers;
+  for (const auto& [name, values] : grouped) {
+    headers[name] = values.back();
+    json::array all;
+    for (const std::string& v : values) all.emplace_back(v);
+    multi_headers[name] = std::move(all);
+  }
+
+  json::value query = nullptr;
+  json::value multi_query = nullptr;
+  if (!request.query.empty()) {
+    json::object single;
+    json::object multi;
+    for (const auto& [k, v] : request.query) {
+      single[k] = v;  // the last value wins
+      json::value& all = multi[k];
+      if (!all.is_array()) all.emplace_array();
+      all.as_array().emplace_back(v);
+    }
+    query = std::move(single);
+    multi_query = std::move(multi);
+  }
+
+  std::string path = EventPath(request.raw_path);
+  std::string resource = ResourcePath(input.route_key);
+
+  json::object identity;
+  for (const char* member : {"accessKey", "accountId", "caller", "cognitoAuthenticationProvider",
+                             "cognitoAuthenticationType", "cognitoIdentityId",
+                             "cognitoIdentityPoolId", "principalOrgId"}) {
+    identity[member] = nullptr;
+  }
+  identity["sourceIp"] = SourceIp(request.remote_address);
+  identity["user"] = nullptr;
+  identity["userAgent"] = request.headers.Get("user-agent").value_or("");
+  identity["userArn"] = nullptr;
+
+  json::object context = ContextHead(input);
+  context["extendedRequestId"] = input.request_id;
+  context["httpMethod"] = request.method;
+  context["identity"] = std::move(identity);
+  context["path"] = path;
+  context["protocol"] = "HTTP/1.1";
+  context["requestId"] = input.request_id;
+  context["requestTime"] = FormatRequestTime(input.time_ms);
+  context["requestTimeEpoch"] = input.time_ms;
+  context["resourceId"] = nullptr;
+  context["resourcePath"] = resource;
+  context["stage"] = input.stage;
+
+  json::object event;
+  event["version"] = "1.0";
+  event["resource"] = std::move(resource);
+  event["path"] = std::move(path);
+  event["httpMethod"] = request.method;
+  event["headers"] = std::move(headers);
+  event["multiValueHeaders"] = std::move(multi_headers);
+  event["queryStringParameters"] = std::move(query);
+  event["multiValueQueryStringParameters"] = std::move(multi_query);
+  event["requestContext"] = std::move(context);
+  event["pathParameters"] = input.path_parameters.empty()
+                                ? json::value(nullptr)
+                                : json::value(StringMap(input.path_parameters));
+  event["stageVariables"] = input.stage_variables.empty()
+                                ? json::value(nullptr)
+                                : json::value(StringMap(input.stage_variables));
+  bool base64 = false;
+  if (request.body.empty()) {
+    event["body"] = nullptr;
+  } else {
+    auto [body, encoded] = EncodeBody(request);
+    event["body"] = std::move(body);
+    base64 = encoded;
+  }
+  event["isBase64Encoded"] = base64;
+  return event;
+}
+
+std::string BuildProxyEvent(PayloadFormat format, const edge::Request& request,
+                            const ProxyEventInput& input) {
+  return json::serialize(format == PayloadFormat::kV2 ? BuildProxyEventV2(request, input)
+                                                      : BuildProxyEventV1(request, input));
+}
+
+}  // namespace kumo::apis

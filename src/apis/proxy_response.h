@@ -1,0 +1,69 @@
+// How an HTTP API turns a Lambda proxy integration's result into the client's
+// response, and the error responses API Gateway answers with by itself.
+//
+// Every response carries `apigw-requestid: <request id>`, as HTTP APIs send.
+// Gateway errors are `content-type: application/json` with a body
+// {"message":"..."}:
+//   404 {"message":"Not Found"}              no stage / route matches
+//   429 {"message":"Too Many Requests"}      stage or route throttling
+//   500 {"message":"Internal Server Error"}  the function failed, could not be
+//       invoked (Lambda's own 429 throttle and every other non-200 Invoke
+//       status included), or returned a response API Gateway cannot read
+//   503 {"message":"Service Unavailable"}    the integration timed out
+//
+// Reading a function's output (payload format 2.0):
+// - a JSON object with a "statusCode" member is the proxy shape:
+//   statusCode (integer, or a string of digits, 100..599), headers (values
+//   strings; numbers and booleans are written as JSON writes them; null
+//   skipped), cookies (strings, each one a set-cookie header, before any
+//   set-cookie of `headers`), body (string; absent or null: empty),
+//   isBase64Encoded (true: body is base64 and is decoded). multiValueHeaders
+//   is not part of 2.0 and is ignored.
+// - any other valid JSON (an object without statusCode, an array, a number,
+//   true/false/null, a string) is the body of a 200 response with
+//   content-type application/json: the payload's text as the function sent
+//   it, except that a JSON string gives its value ("Hello" -> Hello), as
+//   the HTTP API guide's table shows.
+// - invalid JSON, or a proxy shape with a member of the wrong type: 500.
+// Format 1.0 requires the proxy shape (statusCode, headers,
+// multiValueHeaders, body, isBase64Encoded); anything else is a 500. headers
+// and multiValueHeaders are merged: every multiValueHeaders value, then each
+// headers pair that multiValueHeaders does not already hold (same name,
+// ignoring case, and same value).
+// A proxy response that sets no content-type gets
+// `content-type: text/plain; charset=utf-8`.
+//
+// Thread-safety: free functions, no shared state.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "apis/proxy_event.h"
+#include "edge/http_types.h"
+
+namespace kumo::apis {
+
+// {"message": message} with `status`, content-type application/json and apigw-requestid.
+edge::Response GatewayResponse(int status, std::string_view message, std::string_view request_id);
+edge::Response NotFoundResponse(std::string_view request_id);             // 404
+edge::Response TooManyRequestsResponse(std::string_view request_id);      // 429
+edge::Response InternalServerErrorResponse(std::string_view request_id);  // 500
+edge::Response ServiceUnavailableResponse(std::string_view request_id);   // 503
+
+struct ProxyResult {
+  edge::Response response;
+  // Empty when the function's response was used; otherwise why the client
+  // got a 500 (for $context.integrationErrorMessage and logs).
+  std::string integration_error;
+};
+
+// The client's response for a Lambda Invoke that finished (a timeout is the
+// caller's ServiceUnavailableResponse): `invoke_status` is the Invoke API's
+// HTTP status (200 when Lambda ran the function), `function_error` its
+// X-Amz-Function-Error header (empty when none), `payload` its body.
+ProxyResult MapLambdaResponse(PayloadFormat format, int invoke_status,
+                              std::string_view function_error, std::string_view payload,
+                              std::string_view request_id);
+
+}  // namespace kumo::apis
