@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all setup build run test test-unit test-integration test-asan bench-edge bench-functions clean
+.PHONY: all setup build run test test-unit test-integration test-asan bench-edge bench-functions bench-tables bench-apis clean
 
 all: build
 
@@ -40,6 +40,12 @@ bench-edge: build
 
 bench-functions: build
 	bash bench/functions/run
+
+bench-tables: build
+	bash bench/tables/run
+
+bench-apis: build
+	bash bench/apis/run
 
 clean:
 	rm -rf $(BUILD) build-asan

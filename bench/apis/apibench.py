@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""bench/apis: a warm Node.js function through an HTTP API vs. invoked directly.
+
+Starts `kumo server` (port 0, throwaway data directory, auth off), creates a
+trivial Node.js function answering {statusCode: 200, body: "ok"} with reserved
+concurrency CONNECTIONS, puts an HTTP API in front of it (quick create:
+$default route, AWS_PROXY payload 2.0, auto-deployed $default stage), starts
+CONNECTIONS environments through both paths, then measures with wrk, in
+ROUNDS interleaved rounds (the median of the rounds is reported):
+
+* API: GET / on the API's own host ({apiId}.execute-api.localhost:PORT; wrk
+  connects to 127.0.0.1 and sends that Host header), every answer checked to
+  be 200 "ok" (api.lua); at 1 connection, also the path form
+  /_aws/execute-api/{apiId}/;
+* direct: an unsigned POST /2015-03-31/functions/NAME/invocations
+  (bench/functions/invoke.lua), the same function, so the same environments;
+* direct with the API's event: the same Invoke with, as its payload, the
+  payload 2.0 event the API hands the function (captured once through an
+  echo function behind its own API; event.lua), which splits what the API
+  path adds into the bigger event (runtime client and handler side) and the
+  gateway itself;
+
+at 1 connection (requests/s, p50, p99) and at CONNECTIONS connections, and
+prints the API's added latency and its share of the direct throughput next to
+the targets of the issue, checking that no cold start or throttle happened
+during the figures. Standard library only; wrk comes from
+bench/functions/setup.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "bench", "functions"))
+from funcbench import INVOKE_BODY, Kumo, invoke_path, zip_of  # noqa: E402
+
+API_LUA = os.path.join(HERE, "api.lua")
+EVENT_LUA = os.path.join(HERE, "event.lua")
+INVOKE_LUA = os.path.join(ROOT, "bench", "functions", "invoke.lua")
+NAME = "bench-api"
+SOURCE = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });\n'
+ECHO_SOURCE = "exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });\n"
+
+
+def wrk(port, connections, seconds, path, lua, host=None, env=None):
+    """Runs wrk (1 thread); returns (requests/s, p50 ms, p99 ms, bad answers)."""
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+           "-s", lua]
+    if host:
+        cmd += ["-H", f"Host: {host}"]
+    out = subprocess.run(cmd + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                         check=True, env=dict(os.environ, **(env or {}))).stdout
+
+    def ms(label):
+        m = re.search(r"^\s*" + label + r"%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Socket errors:.*", out)
+    if errors:
+        print(f"  wrk {path} -c{connections}: {errors.group(0)}", file=sys.stderr)
+    bad = int(re.search(r"^bad=(\d+)$", out, re.M).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99"), bad
+
+
+def create(kumo, connections):
+    """The function (reserved concurrency `connections`) and its HTTP API."""
+    fn = kumo.call("POST", "/2015-03-31/functions", {
+        "FunctionName": NAME, "Runtime": "nodejs20.x", "Handler": "index.handler",
+        "Role": "arn:aws:iam::000000000000:role/bench", "MemorySize": 128,
+        "Code": {"ZipFile": zip_of("index.js", SOURCE)},
+    })
+    kumo.call("PUT", f"/2017-10-31/functions/{NAME}/concurrency",
+              {"ReservedConcurrentExecutions": connections})
+    api = kumo.call("POST", "/v2/apis", {"name": "bench", "protocolType": "HTTP",
+                                         "target": fn["FunctionArn"]})
+    host = f"{api['apiId']}.execute-api.localhost:{kumo.port}"
+    status, _, body = kumo.request("GET", "/", headers={"Host": host})
+    if status != 200 or body != b"ok":
+        sys.exit(f"GET / on {host} answered {status}: {body[:500]!r}")
+    status, _, body = kumo.request("POST", invoke_path(NAME), INVOKE_BODY)
+    if status != 200 or json.loads(body).get("body") != "ok":
+        sys.exit(f"Invoke {NAME} answered {status}: {body[:500]!r}")
+    return api["apiId"], host
+
+
+def api_event(kumo):
+    """The payload 2.0 event of a GET / through a quick-created API: what the
+    benchmark's function receives from wrk, but for one header
+    (Accept-Encoding, which http.client adds)."""
+    fn = kumo.call("POST", "/2015-03-31/functions", {
+        "FunctionName": "bench-api-echo", "Runtime": "nodejs20.x", "Handler": "index.handler",
+        "Role": "arn:aws:iam::000000000000:role/bench", "MemorySize": 128,
+        "Code": {"ZipFile": zip_of("index.js", ECHO_SOURCE)},
+    })
+    api = kumo.call("POST", "/v2/apis", {"name": "bench-echo", "protocolType": "HTTP",
+                                         "target": fn["FunctionArn"]})
+    host = f"{api['apiId']}.execute-api.localhost:{kumo.port}"
+    status, _, body = kumo.request("GET", "/", headers={"Host": host})
+    if status != 200 or json.loads(body).get("version") != "2.0":
+        sys.exit(f"GET / on {host} (echo) answered {status}: {body[:500]!r}")
+    return body
+
+
+def counters(kumo):
+    return {m: kumo.metric(m, NAME) for m in ("kumo_function_cold_starts_total",
+                                              "kumo_function_throttles_total",
+                                              "kumo_function_environments")}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kumo", default=os.environ.get("KUMO_BIN", os.path.join(ROOT, "build", "kumo")))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "5")),
+                        help="seconds per wrk measurement")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "3")),
+                        help="interleaved rounds; the median is reported")
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", "8")),
+                        help="connections of the concurrent figure = reserved concurrency")
+    args = parser.parse_args()
+    n = args.connections
+
+    load_before = os.getloadavg()
+    kumo = Kumo(args.kumo)
+    event_file = tempfile.NamedTemporaryFile(prefix="kumo-apibench-event-", suffix=".json")
+    try:
+        api_id, host = create(kumo, n)
+        event = api_event(kumo)
+        event_file.write(event)
+        event_file.flush()
+        direct = invoke_path(NAME)
+        # name -> wrk arguments after port, connections and seconds
+        paths = {"api": ("/", API_LUA, host),
+                 "path": (f"/_aws/execute-api/{api_id}/", API_LUA),
+                 "direct": (direct, INVOKE_LUA),
+                 "event": (direct, EVENT_LUA, None, {"BENCH_EVENT_FILE": event_file.name})}
+        # Start the n environments, through both paths.
+        wrk(kumo.port, n, 3, *paths["direct"])
+        wrk(kumo.port, n, 3, *paths["api"])
+        before = counters(kumo)
+        figures = {}  # (path, connections) -> [(rps, p50, p99, bad) per round]
+        for r in range(args.rounds):
+            runs = [("api", 1), ("path", 1), ("direct", 1), ("event", 1),
+                    ("api", n), ("direct", n), ("event", n)]
+            if r % 2:  # alternate who goes first, so drift hits all alike
+                runs = [(w, c) for c in (1, n) for w, cc in reversed(runs) if cc == c]
+            for which, conns in runs:
+                result = wrk(kumo.port, conns, args.duration, *paths[which])
+                figures.setdefault((which, conns), []).append(result)
+        after = counters(kumo)
+    finally:
+        kumo.stop()
+        event_file.close()
+    load_after = os.getloadavg()
+
+    def med(which, conns, i):
+        return statistics.median(f[i] for f in figures[(which, conns)])
+
+    def mean_ms(which, conns):  # wrk's mean latency, from the throughput
+        return 1000 * conns / med(which, conns, 0)
+
+    print(f"\nkumo {args.kumo}; function nodejs20.x, reserved concurrency {n}, "
+          f"{before['kumo_function_environments']:.0f} environments warm")
+    print(f"wrk 1 thread, {args.duration}s per figure, median of {args.rounds} interleaved rounds")
+    print(f"payload: {len(event)} bytes through the API (its 2.0 event), {len(INVOKE_BODY)} bytes "
+          f"for the direct Invoke\n")
+    print(f"{'':46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'mean ms':>9}")
+    for conns in (1, n):
+        for label, which in (("API, by host", "api"), ("API, path form", "path"),
+                             ("direct Invoke", "direct"), ("direct Invoke, API's event as payload", "event")):
+            if (which, conns) in figures:
+                print(f"{label + f', {conns} conn':46}{med(which, conns, 0):>9.0f}{med(which, conns, 1):>9.3f}"
+                      f"{med(which, conns, 2):>9.3f}{mean_ms(which, conns):>9.3f}")
+
+    def verdict(ok):
+        return "met" if ok else "MISSED"
+
+    print()
+    for conns in (1, n):
+        added = med("api", conns, 1) - med("direct", conns, 1)
+        share = med("api", conns, 0) / med("direct", conns, 0)
+        print(f"{conns} conn: API - direct: p50 {added:+.3f} ms (target <= +0.2: {verdict(added <= 0.2)}), "
+              f"p99 {med('api', conns, 2) - med('direct', conns, 2):+.3f} ms, "
+              f"throughput {share:.2f}x (target >= 0.9x: {verdict(share >= 0.9)})")
+        event = mean_ms("event", conns) - mean_ms("direct", conns)
+        gateway = mean_ms("api", conns) - mean_ms("event", conns)
+        print(f"        of the mean {mean_ms('api', conns) - mean_ms('direct', conns):+.3f} ms: "
+              f"the bigger event {event:+.3f} ms, the gateway itself {gateway:+.3f} ms")
+    cold = after["kumo_function_cold_starts_total"] - before["kumo_function_cold_starts_total"]
+    throttled = after["kumo_function_throttles_total"] - before["kumo_function_throttles_total"]
+    print(f"during the figures: {cold:.0f} cold starts, {throttled:.0f} throttles "
+          f"(both should be 0); environments {before['kumo_function_environments']:.0f} -> "
+          f"{after['kumo_function_environments']:.0f}")
+    print("load average (1/5/15 min): before " + " ".join(f"{x:.2f}" for x in load_before) +
+          ", after " + " ".join(f"{x:.2f}" for x in load_after) + f"; {os.cpu_count()} cores")
+    bad = sum(f[3] for results in figures.values() for f in results)
+    if bad or cold or throttled:
+        print(f"FAILED: {bad} bad answers, {cold:.0f} cold starts, {throttled:.0f} throttles")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
