@@ -196,6 +196,7 @@ Result<SandboxSpec> BuildSandboxSpec(const functions::FunctionConfig& config,
       if (!installation.node_modules_dir.empty()) {
         node_path.push_back(installation.node_modules_dir);
         spec.extra_ro_binds.push_back(installation.node_modules_dir);
+        spec.extra_ro_mounts.emplace_back(installation.node_modules_dir, "/node_modules");
       }
       node_path.push_back(task_root);
       env["NODE_PATH"] = Join(node_path, ":");

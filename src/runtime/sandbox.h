@@ -114,6 +114,10 @@ struct SandboxSpec {
   // an interpreter's prefix outside /usr or Kumo's runtime clients. Paths are
   // canonicalized (symlinks resolved) and mounted at the canonical path.
   std::vector<std::string> extra_ro_binds;
+  // Host directories shown read-only at another path: {host path, path in
+  // the sandbox}. The Node.js SDK is shown at /node_modules, where ES module
+  // resolution from /var/task finds it (ESM ignores NODE_PATH), as on Lambda.
+  std::vector<std::pair<std::string, std::string>> extra_ro_mounts;
   int64_t memory_limit_mb = 128;  // hard limit incl. /tmp pages; 0: none
   int64_t tmp_size_mb = 512;      // size of the private /tmp tmpfs
   int pids_max = 1024;            // processes and threads; 0: none

@@ -234,6 +234,13 @@ Status AddIsolatedRoot(const SandboxSpec& spec, const HostLayout& host, LaunchPl
     if (path == "/") return InvalidArgument("sandbox: extra_ro_binds cannot contain /");
     b.BindReadOnly("bind an extra read-only path", path, path, is_dir);
   }
+  for (const auto& [source, target] : spec.extra_ro_mounts) {
+    KUMO_ASSIGN_OR_RETURN(HostPath path, Canonical("extra_ro_mounts", source, false));
+    if (target.empty() || target[0] != '/' || target == "/") {
+      return InvalidArgument("sandbox: extra_ro_mounts needs an absolute target other than /");
+    }
+    b.BindReadOnly("bind an extra read-only path elsewhere", path.path, target, path.is_dir);
+  }
 
   if (!spec.hostname.empty()) {
     plan.Add(Op::kSetHostname, "set the hostname").path = plan.Keep(spec.hostname);

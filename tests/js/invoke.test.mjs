@@ -199,3 +199,25 @@ exports.handler = async () => {
   assert.match(body.arn, /^arn:aws:/);
   assert.equal(body.endpoint, kumo.endpoint);
 });
+
+test("an ES module handler imports the provided SDK (ESM ignores NODE_PATH, as on Lambda)", async () => {
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: "js-sdk-esm", Runtime: "nodejs20.x", Role: ROLE, Handler: "index.handler",
+    Timeout: 30,
+    Code: {
+      ZipFile: zipOf({
+        "index.mjs": `
+import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+const sts = new STSClient({});
+export const handler = async () => {
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  return { account: identity.Account };
+};
+`,
+      }),
+    },
+  }));
+  const r = await invoke("js-sdk-esm", {});
+  assert.equal(r.FunctionError, undefined, decode(r.Payload));
+  assert.equal(JSON.parse(decode(r.Payload)).account, "000000000000");
+});
