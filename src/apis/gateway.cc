@@ -121,7 +121,8 @@ Gateway::Impl::Impl(const ApiCatalog& catalog, const functions::FunctionRegistry
       throttler_(*options_.clock),
       http_(options_.executor),
       jwks_(http_, *options_.clock),
-      lambda_authorizer_(*options_.clock) {}
+      lambda_authorizer_(*options_.clock),
+      deadlines_(options_.executor) {}
 
 void Gateway::Impl::SetInvoker(std::shared_ptr<functions::Invoker> invoker) {
   std::lock_guard lock(mu_);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "apis/api_catalog.h"
+#include "apis/deadlines.h"
 #include "apis/gateway.h"
 #include "apis/http_client.h"
 #include "apis/jwks_cache.h"
@@ -113,6 +114,7 @@ class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
   HttpClient http_;
   JwksCache jwks_;
   LambdaAuthorizer lambda_authorizer_;
+  Deadlines deadlines_;  // integration and authorizer timeouts
 
   mutable std::mutex mu_;
   std::shared_ptr<functions::Invoker> invoker_;

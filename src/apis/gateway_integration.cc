@@ -1,8 +1,6 @@
 // The gateway's integrations: AWS_PROXY (a Lambda invocation with the proxy
 // event) and HTTP_PROXY (the request forwarded to a URL), each bounded by the
 // integration's TimeoutInMillis.
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
 
@@ -60,12 +58,13 @@ std::string SubstitutePathParameters(std::string_view uri,
 struct InvokeRace {
   std::atomic<bool> fired{false};
   std::function<void(Result<LambdaOutcome>)> done;
-  std::unique_ptr<asio::steady_timer> timer;
+  Deadlines* deadlines = nullptr;
+  Deadlines::Handle deadline;
 
-  void Fire(const std::shared_ptr<InvokeRace>& self, Result<LambdaOutcome> outcome) {
+  // `expired`: called by the deadline itself (nothing to cancel).
+  void Fire(Result<LambdaOutcome> outcome, bool expired = false) {
     if (fired.exchange(true)) return;
-    // Timers are not thread-safe: cancel on the timer's own executor.
-    asio::post(timer->get_executor(), [self] { self->timer->cancel(); });
+    if (!expired) deadlines->Cancel(deadline);
     done(std::move(outcome));
   }
 };
@@ -86,14 +85,13 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
 
   auto race = std::make_shared<InvokeRace>();
   race->done = std::move(done);
-  race->timer = std::make_unique<asio::steady_timer>(options_.executor,
-                                                     std::chrono::milliseconds(timeout_ms));
-  race->timer->async_wait([race](boost::system::error_code ec) {
-    if (ec) return;
-    LambdaOutcome outcome;
-    outcome.timed_out = true;
-    race->Fire(race, outcome);
-  });
+  race->deadlines = &deadlines_;
+  race->deadline = deadlines_.Add(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms),
+                                  [race] {
+                                    LambdaOutcome outcome;
+                                    outcome.timed_out = true;
+                                    race->Fire(outcome, true);
+                                  });
   functions::InvokeRequest request;
   request.type = functions::InvocationType::kRequestResponse;
   request.config = std::move(config).value();
@@ -105,13 +103,13 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
       failed.status = result.error().http_status;
       failed.function_error = result.error().code;
       failed.payload = result.error().message;
-      return race->Fire(race, failed);
+      return race->Fire(failed);
     }
     LambdaOutcome outcome;
     outcome.status = result->status_code;
     outcome.function_error = std::move(result->function_error);
     outcome.payload = std::move(result->payload);
-    race->Fire(race, outcome);
+    race->Fire(outcome);
   });
 }
 
