@@ -34,10 +34,10 @@ size_t NumberEnd(std::string_view in, size_t i) {
 
 }  // namespace
 
-Result<std::vector<Token>> LexPartiql(std::string_view in) {
+Result<std::vector<PartiqlToken>> LexPartiql(std::string_view in) {
   static constexpr std::array<std::string_view, 6> kTwoChar = {"<>", "!=", "<=", ">=", "<<", ">>"};
   static constexpr std::string_view kOneChar = "()[]{},.:*=<>+-;";
-  std::vector<Token> out;
+  std::vector<PartiqlToken> out;
   size_t i = 0;
   while (true) {
     while (i < in.size()) {

@@ -17,13 +17,15 @@ namespace kumo::tables {
 
 enum class Tok { kIdent, kQuoted, kString, kNumber, kParam, kPunct, kEnd };
 
-struct Token {
+// Named apart from expression_lexer.h's Token: two classes of one name in one
+// namespace break the One Definition Rule (ASan caught the wrong destructor).
+struct PartiqlToken {
   Tok kind = Tok::kEnd;
   std::string text;  // names and strings unescaped; numbers and punctuation as written
 };
 
 // The tokens of `text`, ending with one kEnd.
-Result<std::vector<Token>> LexPartiql(std::string_view text);
+Result<std::vector<PartiqlToken>> LexPartiql(std::string_view text);
 
 // ASCII case-insensitive equality (keywords).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

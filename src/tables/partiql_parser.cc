@@ -46,7 +46,7 @@ constexpr std::string_view kIncompleteKey =
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const std::vector<AttributeValue>& parameters)
+  Parser(std::vector<PartiqlToken> tokens, const std::vector<AttributeValue>& parameters)
       : tokens_(std::move(tokens)), parameters_(parameters) {}
 
   Result<PartiqlStatement> Parse() {
@@ -77,18 +77,18 @@ class Parser {
 
  private:
   // -- tokens --
-  const Token& Peek(size_t ahead = 0) const {
+  const PartiqlToken& Peek(size_t ahead = 0) const {
     return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
   }
-  const Token& Next() {
-    const Token& t = Peek();
+  const PartiqlToken& Next() {
+    const PartiqlToken& t = Peek();
     if (pos_ < tokens_.size() - 1) ++pos_;
     return t;
   }
-  bool IsKeyword(const Token& t, std::string_view word) const {
+  bool IsKeyword(const PartiqlToken& t, std::string_view word) const {
     return t.kind == Tok::kIdent && EqualsIgnoreCase(t.text, word);
   }
-  bool IsPunct(const Token& t, std::string_view p) const {
+  bool IsPunct(const PartiqlToken& t, std::string_view p) const {
     return t.kind == Tok::kPunct && t.text == p;
   }
   bool AcceptKeyword(std::string_view word) {
@@ -102,12 +102,12 @@ class Parser {
     return true;
   }
   bool AtTermEnd() const {
-    const Token& t = Peek();
+    const PartiqlToken& t = Peek();
     return t.kind == Tok::kEnd || IsPunct(t, ";") || IsPunct(t, ")");
   }
   // The error for a token that cannot start a term.
   Error UnexpectedTerm() const {
-    const Token& t = Peek();
+    const PartiqlToken& t = Peek();
     if (t.kind == Tok::kIdent && InWords(kOperators, t.text))
       return MalformedStatement("Unexpected operator");
     if (t.kind == Tok::kIdent && InWords(kKeywords, t.text))
@@ -145,7 +145,7 @@ class Parser {
   }
   // -- names, sources, paths --
   bool AtName() const {
-    const Token& t = Peek();
+    const PartiqlToken& t = Peek();
     return t.kind == Tok::kQuoted || (t.kind == Tok::kIdent && !InWords(kKeywords, t.text));
   }
   Result<std::string> TableName(std::string_view missing_detail) {
@@ -172,7 +172,7 @@ class Parser {
         }
         path.elements.push_back(NameElement(Next().text));
       } else if (AcceptPunct("[")) {
-        const Token& t = Next();
+        const PartiqlToken& t = Next();
         if (t.kind == Tok::kString) {
           path.elements.push_back(NameElement(t.text));
         } else if (t.kind == Tok::kNumber &&
@@ -191,14 +191,14 @@ class Parser {
 
   // -- values --
   bool AtValue() const {
-    const Token& t = Peek();
+    const PartiqlToken& t = Peek();
     if (t.kind == Tok::kString || t.kind == Tok::kNumber || t.kind == Tok::kParam) return true;
     if (IsPunct(t, "[") || IsPunct(t, "{") || IsPunct(t, "<<")) return true;
     if (IsPunct(t, "-") && Peek(1).kind == Tok::kNumber) return true;
     return IsKeyword(t, "TRUE") || IsKeyword(t, "FALSE") || IsKeyword(t, "NULL");
   }
   Result<AttributeValue> Value() {
-    const Token& t = Next();
+    const PartiqlToken& t = Next();
     switch (t.kind) {
       case Tok::kString:
         return AttributeValue::S(t.text);
@@ -242,7 +242,7 @@ class Parser {
     AttributeValue::Map map;
     if (AcceptPunct("}")) return AttributeValue::M(std::move(map));
     do {
-      const Token& key = Next();
+      const PartiqlToken& key = Next();
       if (key.kind != Tok::kString) {
         return InvalidArgument("Tuple keys must be of type String. Actual type: " +
                                std::string(key.kind == Tok::kNumber ? "DECIMAL" : "SYMBOL") +
@@ -446,7 +446,7 @@ class Parser {
                                        {subject, ValueOperand(AttributeValue::S("NULL"))}),
                      FunctionCondition(Function::kUnknown, "attribute_not_exists", {subject}));
     } else {
-      const Token& t = Peek();
+      const PartiqlToken& t = Peek();
       std::optional<std::string_view> type;
       for (const auto& [name, dynamodb_type] : kTypes) {
         if (IsKeyword(t, name)) type = dynamodb_type;
@@ -715,7 +715,7 @@ class Parser {
     return s;
   }
 
-  std::vector<Token> tokens_;
+  std::vector<PartiqlToken> tokens_;
   size_t pos_ = 0;
   const std::vector<AttributeValue>& parameters_;
   size_t next_parameter_ = 0;
@@ -734,7 +734,7 @@ Error MalformedStatement(std::string_view detail) {
 
 Result<PartiqlStatement> ParsePartiql(std::string_view text,
                                       const std::vector<AttributeValue>& parameters) {
-  KUMO_ASSIGN_OR_RETURN(std::vector<Token> tokens, LexPartiql(text));
+  KUMO_ASSIGN_OR_RETURN(std::vector<PartiqlToken> tokens, LexPartiql(text));
   return Parser(std::move(tokens), parameters).Parse();
 }
 

@@ -36,11 +36,11 @@ std::string Where(std::string_view text, std::vector<AttributeValue> parameters 
 const std::string kMalformed = "Statement wasn't well formed, can't be processed: ";
 
 TEST(PartiqlLexerTest, TokensQuotesAndComments) {
-  Result<std::vector<Token>> tokens = LexPartiql(R"(SELECT "a""b", 'it''s' -- note
+  Result<std::vector<PartiqlToken>> tokens = LexPartiql(R"(SELECT "a""b", 'it''s' -- note
       /* block */ 1.5e3 ? <> <<)");
   ASSERT_TRUE(tokens.ok());
   std::vector<std::pair<Tok, std::string>> got;
-  for (const Token& t : *tokens) got.emplace_back(t.kind, t.text);
+  for (const PartiqlToken& t : *tokens) got.emplace_back(t.kind, t.text);
   EXPECT_EQ(got, (std::vector<std::pair<Tok, std::string>>{{Tok::kIdent, "SELECT"},
                                                            {Tok::kQuoted, "a\"b"},
                                                            {Tok::kPunct, ","},
