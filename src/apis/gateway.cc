@@ -12,10 +12,6 @@
 namespace kumo::apis {
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
 // The first segment of `path` ("/dev/pets" -> "dev") and the rest ("/pets").
 std::pair<std::string_view, std::string_view> SplitFirstSegment(std::string_view path) {
   if (path.empty() || path[0] != '/') return {{}, path};
@@ -29,7 +25,7 @@ std::pair<std::string_view, std::string_view> SplitFirstSegment(std::string_view
 std::optional<std::string> LogGroupOf(std::string_view arn) {
   constexpr std::string_view kMarker = ":log-group:";
   size_t at = arn.find(kMarker);
-  if (!StartsWith(arn, "arn:") || at == std::string_view::npos) return std::nullopt;
+  if (!arn.starts_with("arn:") || at == std::string_view::npos) return std::nullopt;
   std::string_view name = arn.substr(at + kMarker.size());
   if (name.ends_with(":*")) name.remove_suffix(2);
   if (name.empty()) return std::nullopt;
@@ -137,7 +133,7 @@ std::optional<Gateway::Impl::Target> Gateway::Impl::TargetOf(const edge::Request
     return Target{std::move(api_id), request.raw_path, std::move(host)};
   }
   std::string_view raw = request.raw_path;
-  if (!StartsWith(raw, kExecuteApiPathPrefix)) return std::nullopt;
+  if (!raw.starts_with(kExecuteApiPathPrefix)) return std::nullopt;
   raw.remove_prefix(std::char_traits<char>::length(kExecuteApiPathPrefix));
   size_t slash = raw.find('/');
   std::string api_id(raw.substr(0, slash));

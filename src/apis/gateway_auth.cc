@@ -13,10 +13,10 @@ namespace {
 // How long a Lambda authorizer may take; API Gateway gives it 10 seconds.
 constexpr int64_t kAuthorizerTimeoutMs = 10000;
 
-edge::Response RefusalResponse(const AuthFailure& failure, std::string_view request_id) {
+// Finish() adds apigw-requestid.
+edge::Response RefusalResponse(const AuthFailure& failure) {
   edge::Response response = edge::Response::Json(failure.status, failure.Body());
   if (!failure.www_authenticate.empty()) response.headers.Set("www-authenticate", failure.www_authenticate);
-  response.headers.Set("apigw-requestid", std::string(request_id));
   return response;
 }
 
@@ -50,7 +50,7 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
   auto self = shared_from_this();
   auto refuse = [self, ex](const AuthFailure& failure) {
     ex->authorizer_error = failure.reason;
-    self->Finish(ex, RefusalResponse(failure, ex->api_request_id), true);
+    self->Finish(ex, RefusalResponse(failure), true);
   };
 
   // Identity sources: a missing one is a 401 without running the authorizer.

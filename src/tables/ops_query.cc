@@ -29,7 +29,9 @@ struct ReadRequest {
   std::optional<Item> start_key;
 };
 
+// The members Query and Scan share, after the checks every item request makes.
 Result<ReadRequest> ReadCommon(const boost::json::object& input, Constraints& c) {
+  KUMO_RETURN_IF_ERROR(CheckItemRequestConstraints(input, false));
   ReadRequest r;
   KUMO_ASSIGN_OR_RETURN(r.index_name, StringMember(input, "IndexName"));
   c.Name(r.index_name, "indexName", false);
@@ -136,7 +138,6 @@ Status BindTable(const OpCallPtr& call, const ReadRequest& request, ReadPlan& pl
 void Query(const OpCallPtr& call) {
   const boost::json::object& input = call->input;
   Constraints c;
-  if (Status s = CheckItemRequestConstraints(input, false); !s.ok()) return call->Fail(s.error());
   Result<ReadRequest> request = ReadCommon(input, c);
   if (!request.ok()) return call->Fail(request.error());
   Result<std::optional<bool>> forward = BoolMember(input, "ScanIndexForward");
@@ -199,7 +200,6 @@ void Query(const OpCallPtr& call) {
 void Scan(const OpCallPtr& call) {
   const boost::json::object& input = call->input;
   Constraints c;
-  if (Status s = CheckItemRequestConstraints(input, false); !s.ok()) return call->Fail(s.error());
   Result<ReadRequest> request = ReadCommon(input, c);
   if (!request.ok()) return call->Fail(request.error());
   Result<std::optional<int64_t>> segment = IntMember(input, "Segment");
