@@ -15,7 +15,10 @@ constexpr size_t kMaxGroupBytes = 4 << 20;
 }  // namespace
 
 RocksStore::RocksStore(std::shared_ptr<Engine> engine)
-    : path_(engine->path()), engine_(engine), commit_engine_(std::move(engine)) {
+    : path_(engine->path()),
+      waits_for_disk_(engine->write_options().sync),
+      engine_(engine),
+      commit_engine_(std::move(engine)) {
   commit_thread_ = std::thread([this] { CommitLoop(); });
   commit_thread_id_.store(commit_thread_.get_id());
 }

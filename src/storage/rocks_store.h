@@ -35,6 +35,7 @@ class RocksStore final : public Store {
   void WriteAsync(WriteBatch batch, std::function<void(Status)> done) override;
   std::unique_ptr<Snapshot> GetSnapshot() override;
   std::unique_ptr<Iterator> NewIterator(Family family, const ReadOptions& options) override;
+  bool WriteWaitsForDisk() const override { return waits_for_disk_; }
   CommitStats GetCommitStats() const override;
   Status Close() override;
 
@@ -58,6 +59,7 @@ class RocksStore final : public Store {
   void StopCommitThread();
 
   const std::string path_;  // for messages, also after Close
+  const bool waits_for_disk_;
 
   mutable std::shared_mutex lifecycle_mu_;
   std::shared_ptr<Engine> engine_;   // guarded by lifecycle_mu_; null after Close

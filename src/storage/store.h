@@ -143,6 +143,12 @@ class Store {
   // on the calling thread with an error.
   virtual void WriteAsync(WriteBatch batch, std::function<void(Status)> done) = 0;
 
+  // True when Write() waits for an fsync (Durability::kSync on disk). When
+  // false a write costs microseconds, and a caller that would otherwise hand
+  // it to WriteAsync's commit thread answers sooner by writing on its own
+  // thread: the hand-off costs more than the write.
+  virtual bool WriteWaitsForDisk() const = 0;
+
   // nullptr after Close().
   virtual std::unique_ptr<Snapshot> GetSnapshot() = 0;
   // After Close(), an iterator that is never Valid() and whose status() is

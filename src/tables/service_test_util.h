@@ -76,9 +76,7 @@ inline boost::json::value ParseLenient(std::string_view text) {
 class TableServiceFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::Options options;
-    options.in_memory = true;
-    Result<std::unique_ptr<storage::Store>> store = storage::Store::Open(options);
+    Result<std::unique_ptr<storage::Store>> store = storage::Store::Open(StoreOptions());
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
     Reopen();
@@ -86,6 +84,13 @@ class TableServiceFixture : public ::testing::Test {
   void TearDown() override {
     service_.reset();
     if (store_) IgnoreError(store_->Close());  // teardown: nothing to report to
+  }
+
+  // In memory unless a fixture needs the disk.
+  virtual storage::Options StoreOptions() {
+    storage::Options options;
+    options.in_memory = true;
+    return options;
   }
 
   virtual TableServiceOptions Options() {
@@ -131,7 +136,8 @@ class TableServiceFixture : public ::testing::Test {
     return result.body;
   }
   // A call that must fail with `type`; returns its message.
-  std::string Fails(const std::string& operation, const std::string& body, const std::string& type) {
+  std::string Fails(const std::string& operation, const std::string& body,
+                    const std::string& type) {
     CallResult result = Call(operation, body);
     EXPECT_EQ(result.status, 400) << operation << " " << body << ": " << result.raw;
     EXPECT_EQ(result.type(), type) << operation << " " << body << ": " << result.raw;

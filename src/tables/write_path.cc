@@ -1,7 +1,8 @@
 #include "tables/write_path.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "tables/item_codec.h"
 #include "tables/key_codec.h"
@@ -33,14 +34,17 @@ Status ValidateIndexKeys(const TableMeta& meta, const Item& item) {
       if (it == item.end()) continue;
       const AttributeValue& value = it->second;
       if (value.type() != attributes[i]->type) {
-        return ValidationError(fmt::format(
-            "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} "
-            "Actual: {} IndexName: {}",
-            attributes[i]->name, TypeName(attributes[i]->type), TypeName(value.type()), index.name));
+        return ValidationError(
+            fmt::format("One or more parameter values were invalid: Type mismatch for Index Key {} "
+                        "Expected: {} "
+                        "Actual: {} IndexName: {}",
+                        attributes[i]->name, TypeName(attributes[i]->type), TypeName(value.type()),
+                        index.name));
       }
       if ((value.type() == AttrType::kS || value.type() == AttrType::kB) && value.str().empty()) {
         return ValidationError(fmt::format(
-            "One or more parameter values are not valid. A value specified for a secondary index key "
+            "One or more parameter values are not valid. A value specified for a secondary index "
+            "key "
             "is not supported. The AttributeValue for a key attribute cannot contain an empty {} "
             "value. IndexName: {}, IndexKey: {}",
             value.type() == AttrType::kS ? "string" : "binary", index.name, attributes[i]->name));
@@ -93,10 +97,12 @@ Status WritePath::Enqueue(storage::WriteBatch batch, std::function<void(Status)>
     std::lock_guard lock(idle_mu_);
     if (shut_down_) return ShutDownError();
     ++in_flight_;
+    ++queued_;
   }
   store_.WriteAsync(std::move(batch), [this, done = std::move(done)](Status status) {
     done(std::move(status));
     std::lock_guard lock(idle_mu_);
+    --queued_;
     if (--in_flight_ == 0) idle_cv_.notify_all();
   });
   return Status::Ok();
@@ -162,8 +168,12 @@ void WritePath::Commit(std::vector<WriteSlot> slots, Decide decide, Done done) {
     return;
   }
 
+  // A store that does not wait for the disk is written on this thread,
+  // under the stripe locks (so writes to one item still reach it in the order
+  // they were decided), unless queued batches are pending: those land first.
+  const bool write_here = !store_.WriteWaitsForDisk() && BeginWriteHere();
   std::vector<uint64_t> seqs(slots.size(), 0);
-  for (size_t i = 0; i < slots.size(); ++i) {
+  for (size_t i = 0; i < slots.size() && !write_here; ++i) {
     const WriteSlot& slot = slots[i];
     if (slot.action == WriteSlot::Action::kNone) continue;
     Pending& pending = stripes_[StripeIndex(keys[i])].pending[keys[i]];
@@ -189,9 +199,28 @@ void WritePath::Commit(std::vector<WriteSlot> slots, Decide decide, Done done) {
     Finish(*shared_keys, seqs);
     (*shared_done)(std::move(status), *shared);
   };
+  if (write_here) {
+    Status written = store_.Write(batch);
+    unlock();
+    finish(std::move(written));
+    EndWriteHere();
+    return;
+  }
   Status queued = Enqueue(std::move(batch), finish);
   unlock();
   if (!queued.ok()) finish(queued);
+}
+
+bool WritePath::BeginWriteHere() {
+  std::lock_guard lock(idle_mu_);
+  if (shut_down_ || queued_ > 0) return false;
+  ++in_flight_;
+  return true;
+}
+
+void WritePath::EndWriteHere() {
+  std::lock_guard lock(idle_mu_);
+  if (--in_flight_ == 0) idle_cv_.notify_all();
 }
 
 Status WritePath::ReserveCollections(std::vector<WriteSlot>& slots,
@@ -301,7 +330,8 @@ Status WritePath::BuildBatch(std::vector<WriteSlot>& slots, const std::vector<st
       double units = 0;
       std::optional<Item> old_projected;
       if (old_key) old_projected = ProjectForIndex(meta, index, *old_item);
-      const int64_t old_projected_size = old_projected ? static_cast<int64_t>(ItemSize(*old_projected)) : 0;
+      const int64_t old_projected_size =
+          old_projected ? static_cast<int64_t>(ItemSize(*old_projected)) : 0;
       if (old_key && (!new_key || *old_key != *new_key)) {
         batch.Delete(indexes_, *old_key);
         units += WriteUnits(static_cast<size_t>(old_projected_size));
@@ -323,12 +353,14 @@ Status WritePath::BuildBatch(std::vector<WriteSlot>& slots, const std::vector<st
     }
 
     if (recorder_ != nullptr && meta.stream_enabled) {
-      if (!old_item && !new_item) continue;               // deleting nothing
+      if (!old_item && !new_item) continue;                          // deleting nothing
       if (old_item && new_item && *old_item == *new_item) continue;  // no change: no record
       StreamTarget target{meta.name, meta.region, meta.StreamArn(), meta.stream_view_type,
                           meta.key_schema};
       ItemChange change;
-      change.kind = !old_item ? ChangeKind::kInsert : new_item ? ChangeKind::kModify : ChangeKind::kRemove;
+      change.kind = !old_item  ? ChangeKind::kInsert
+                    : new_item ? ChangeKind::kModify
+                               : ChangeKind::kRemove;
       change.old_image = old_item;
       change.new_image = new_item;
       change.by_ttl = slot.by_ttl;

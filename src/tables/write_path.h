@@ -19,6 +19,10 @@
 //   5. `done` runs once the batch is durable (on the Store's commit thread);
 //      only then is the client answered. The overlay entry is dropped when
 //      its batch is durable, after which the Store has the value.
+//      A Store whose writes do not wait for the disk (Durability::kProcess,
+//      in memory) is written on the calling thread instead, before the locks
+//      are released, unless batches are still queued (they land first): no
+//      overlay entry and no hand-off to the commit thread.
 // Reads that are not part of a write (GetItem, Query, Scan) never lock: they
 // see the last durable state.
 //
@@ -94,7 +98,8 @@ class WritePath {
   // would grow an item collection past the limit (400
   // ItemCollectionSizeLimitExceededException, culprits marked
   // `collection_full`; writes that shrink a collection always pass); otherwise
-  // from the Store's commit thread with the write's status.
+  // with the write's status, from the Store's commit thread or, when the
+  // batch is written here (step 5), on the calling thread.
   // Precondition: no two slots name the same item.
   void Commit(std::vector<WriteSlot> slots, Decide decide, Done done);
 
@@ -155,6 +160,10 @@ class WritePath {
                     storage::WriteBatch& batch, std::vector<uint64_t>& stream_tokens,
                     std::vector<std::string>& encoded);
   void Finish(const std::vector<std::string>& keys, const std::vector<uint64_t>& seqs);
+  // Whether Commit may write its batch on the calling thread (nothing is
+  // queued and the path is not shut down); when true, EndWriteHere follows.
+  bool BeginWriteHere();
+  void EndWriteHere();
 
   storage::Store& store_;
   storage::Family items_;
@@ -170,7 +179,8 @@ class WritePath {
 
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
-  int64_t in_flight_ = 0;  // guarded by idle_mu_
+  int64_t in_flight_ = 0;   // guarded by idle_mu_; writes queued or being written here
+  int64_t queued_ = 0;      // guarded by idle_mu_; batches handed to WriteAsync
   bool shut_down_ = false;  // guarded by idle_mu_
 };
 
