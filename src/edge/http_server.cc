@@ -1,5 +1,6 @@
 #include "edge/http_server.h"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -51,7 +51,8 @@ struct HttpServer::State {
 
   State(IoPool& p, HttpServerOptions o, RequestHandler h)
       : pool(p), options(std::move(o)), handler(std::move(h)) {
-    for (size_t i = 0; i < pool.size(); ++i) contexts.push_back(std::make_unique<ContextState>(pool.At(i)));
+    for (size_t i = 0; i < pool.size(); ++i)
+      contexts.push_back(std::make_unique<ContextState>(pool.At(i)));
   }
   ContextState& ContextFor(asio::io_context& io) {
     for (auto& c : contexts) {
@@ -119,6 +120,69 @@ void SerializeHead(const Response& response, bool keep_alive, bool head_request,
   out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
 }
 
+// Parses one request straight into a Request: header fields are copied once,
+// from the read buffer into Headers, with no intermediate Beast field list.
+// Beast's basic_parser does the HTTP work (framing, chunked bodies, limits,
+// keep-alive); this class only stores what it reports.
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  Request& request() { return request_; }
+  http::verb method() const { return method_; }
+  bool expects_continue() const { return expects_continue_; }
+
+ private:
+  void on_request_impl(http::verb method, beast::string_view method_string,
+                       beast::string_view target, int, beast::error_code&) override {
+    method_ = method;
+    request_.method.assign(method_string.data(), method_string.size());
+    request_.target.assign(target.data(), target.size());
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code& ec) override {
+    ec = http::error::bad_version;  // unreachable: a request parser sees no status lines
+  }
+  void on_field_impl(http::field name, beast::string_view name_string, beast::string_view value,
+                     beast::error_code&) override {
+    if (name == http::field::expect && beast::iequals(value, "100-continue"))
+      expects_continue_ = true;
+    request_.headers.Add(std::string(name_string.data(), name_string.size()),
+                         std::string(value.data(), value.size()));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code&) override {
+    // The parser has checked a declared length against the body limit.
+    if (length) request_.body.reserve(static_cast<size_t>(*length));
+  }
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    request_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  Request request_;
+  http::verb method_ = http::verb::unknown;
+  bool expects_continue_ = false;
+};
+
+// Fills the path and query members of `r` from its target.
+void SplitTarget(Request& r) {
+  size_t q = r.target.find('?');
+  r.raw_path.assign(r.target, 0, q);
+  if (q != std::string::npos) r.raw_query.assign(r.target, q + 1);
+  if (r.raw_path.find('%') == std::string::npos) {
+    r.path = r.raw_path;
+  } else {
+    auto decoded = PercentDecode(r.raw_path, false);
+    r.path = decoded ? std::move(*decoded) : r.raw_path;
+  }
+  if (!r.raw_query.empty()) r.query = ParseQueryString(r.raw_query, true);
+}
+
 // One TCP connection: read a request, hand it to the handler, write the
 // answer, repeat while keep-alive. Everything runs on its context's thread.
 class Session : public ResponseSink, public std::enable_shared_from_this<Session> {
@@ -139,17 +203,20 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
 
   // Runs on the context's thread: closes the socket when its deadline passed.
   void Sweep(SteadyClock::time_point now, bool stopping) {
-    if (deadline_ != SteadyClock::time_point{} && now >= deadline_) Close();
-    else if (stopping && !busy_) Close();
+    if (deadline_ != SteadyClock::time_point{} && now >= deadline_)
+      Close();
+    else if (stopping && !busy_)
+      Close();
   }
 
   // The answer to the request in flight, from any thread. A session answers
   // one request at a time, so it is its own sink.
   void Complete(Response response, std::string_view) override {
     if (ctx_.io.get_executor().running_in_this_thread()) return Write(std::move(response));
-    asio::post(socket_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
-      self->Write(std::move(r));
-    });
+    asio::post(socket_.get_executor(),
+               [self = shared_from_this(), r = std::move(response)]() mutable {
+                 self->Write(std::move(r));
+               });
   }
 
  private:
@@ -159,23 +226,23 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(64 * 1024);
     deadline_ = SteadyClock::now() + server_->options.idle_timeout;
-    http::async_read_header(socket_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     busy_ = true;
     deadline_ = SteadyClock::now() + server_->options.request_timeout;
-    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+    if (parser_->expects_continue()) {
       // The client waits for this before sending the body.
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(socket_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
-        if (ec) return self->Close();
-        self->ReadBody();
-      });
+      http::async_write(socket_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
       return;
     }
     ReadBody();
@@ -183,8 +250,9 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
 
   void ReadBody() {
     if (parser_->is_done()) return OnBody({});
-    http::async_read(socket_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   // A failed read: the peer left or timed out (close quietly), or sent
@@ -205,34 +273,14 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
 
   void OnBody(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    auto msg = parser_->release();
-    keep_alive_ = msg.keep_alive();
-    head_request_ = msg.method() == http::verb::head;
-    version_ = msg.version();
-    Request request = ToRequest(std::move(msg));
+    keep_alive_ = parser_->keep_alive();
+    head_request_ = parser_->method() == http::verb::head;
+    Request request = std::move(parser_->request());
+    SplitTarget(request);
+    request.remote_address = remote_;
     deadline_ = {};  // the handler may take as long as it needs
     server_->in_flight.fetch_add(1, std::memory_order_relaxed);
     server_->handler(std::move(request), std::shared_ptr<ResponseSink>(shared_from_this()));
-  }
-
-  Request ToRequest(http::request<http::string_body>&& msg) {
-    Request r;
-    r.method = std::string(msg.method_string());
-    r.target = std::string(msg.target());
-    size_t q = r.target.find('?');
-    r.raw_path = r.target.substr(0, q);
-    if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
-    if (r.raw_path.find('%') == std::string::npos) {
-      r.path = r.raw_path;
-    } else {
-      auto decoded = PercentDecode(r.raw_path, false);
-      r.path = decoded ? std::move(*decoded) : r.raw_path;
-    }
-    if (!r.raw_query.empty()) r.query = ParseQueryString(r.raw_query, true);
-    for (const auto& f : msg) r.headers.Add(std::string(f.name_string()), std::string(f.value()));
-    r.body = std::move(msg.body());
-    r.remote_address = remote_;
-    return r;
   }
 
   void Write(Response response) {
@@ -242,10 +290,11 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
     body_ = head_request_ ? std::string() : std::move(response.body);
     deadline_ = SteadyClock::now() + server_->options.request_timeout;
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
-    asio::async_write(socket_, buffers, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
-      if (ec || !keep) return self->Close();
-      self->ReadHeader();
-    });
+    asio::async_write(socket_, buffers,
+                      [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+                        if (ec || !keep) return self->Close();
+                        self->ReadHeader();
+                      });
   }
 
   void WriteAndClose(int status, std::string message) {
@@ -267,7 +316,7 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
   std::shared_ptr<HttpServer::State> server_;
   ContextState& ctx_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string head_;  // status line and header fields of the response being written
   std::string body_;  // its body
   std::string remote_;
@@ -275,7 +324,6 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool busy_ = false;
-  unsigned version_ = 11;
 };
 
 void ScheduleSweep(std::shared_ptr<HttpServer::State> state, ContextState* ctx) {
@@ -326,7 +374,8 @@ Result<uint16_t> HttpServer::Listen() {
   tcp::endpoint endpoint(address, state_->options.port);
   std::string where = state_->options.host + ":" + std::to_string(state_->options.port);
   auto& acceptor = state_->acceptor.emplace(state_->pool.At(0));
-  if (acceptor.open(endpoint.protocol(), ec); ec) return Internal("open " + where + ": " + ec.message());
+  if (acceptor.open(endpoint.protocol(), ec); ec)
+    return Internal("open " + where + ": " + ec.message());
   if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
     return Internal("setsockopt " + where + ": " + ec.message());
   }

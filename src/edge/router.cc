@@ -12,8 +12,18 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+// The Host header without its port ("[::1]" keeps its brackets).
+std::string_view HostWithoutPort(const Request& request) {
+  std::string_view host = request.headers.Get("host").value_or("");
+  if (!host.empty() && host[0] == '[') {
+    size_t end = host.find(']');
+    return end == std::string_view::npos ? host : host.substr(0, end + 1);
+  }
+  return host.substr(0, host.rfind(':'));
+}
+
+bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
 }
 
 bool IsFormBody(const Request& request) {
@@ -100,15 +110,15 @@ Router::Route Router::Select(const Request& request, const std::string* signing_
     }
   }
   if (!by_host_.empty()) {
-    std::string host = request.HostName();
+    std::string_view host = HostWithoutPort(request);
     for (const auto& [suffix, s] : by_host_) {
-      if (EndsWith(host, suffix)) return {s, ""};
+      if (EndsWithIgnoreCase(host, suffix)) return {s, ""};
     }
   }
   if (auto target = request.headers.Get("x-amz-target")) {
     size_t dot = target->find('.');
     if (dot != std::string_view::npos) {
-      auto it = by_target_.find(std::string(target->substr(0, dot)));
+      auto it = by_target_.find(target->substr(0, dot));
       if (it != by_target_.end()) return {it->second, std::string(target->substr(dot + 1))};
     }
     return {nullptr, std::string(*target)};
@@ -171,7 +181,8 @@ void Router::Handle(Request request, std::shared_ptr<ResponseSink> sink) {
       code = "InvalidAction";
       message = "Could not find a service for this query request";
     }
-    MeteredSink metered(std::move(sink), metrics_, clock_, "unknown", "", request.request_id, false);
+    MeteredSink metered(std::move(sink), metrics_, clock_, "unknown", "", request.request_id,
+                        false);
     metered.Complete(SerializeError(protocol, Error{400, code, message}, request.request_id), code);
     return;
   }
@@ -192,7 +203,8 @@ void Router::Handle(Request request, std::shared_ptr<ResponseSink> sink) {
     }
     if (failure) {
       const std::string& scope_service =
-          auth ? auth->service : (service.signing_names.empty() ? service.name : service.signing_names[0]);
+          auth ? auth->service
+               : (service.signing_names.empty() ? service.name : service.signing_names[0]);
       Responder(metered, service.protocol, request.request_id)
           .Fail(AuthError(service.protocol, scope_service, *failure));
       return;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -23,8 +24,8 @@
 
 #include "common/clock.h"
 #include "common/status.h"
-#include "edge/http_types.h"
 #include "edge/credentials.h"
+#include "edge/http_types.h"
 #include "edge/metrics.h"
 #include "edge/service.h"
 
@@ -57,7 +58,7 @@ class Router {
   const Clock& clock_;
   std::vector<std::unique_ptr<ServiceDescriptor>> services_;
   std::vector<std::unique_ptr<ServiceDescriptor>> internal_;
-  std::unordered_map<std::string, const ServiceDescriptor*> by_target_;
+  std::map<std::string, const ServiceDescriptor*, std::less<>> by_target_;
   std::unordered_map<std::string, const ServiceDescriptor*> by_signing_name_;
   std::unordered_map<std::string, const ServiceDescriptor*> by_query_version_;
   std::vector<std::pair<std::string, const ServiceDescriptor*>> by_path_;  // longest first
