@@ -1,6 +1,7 @@
 #include "apis/proxy_event.h"
 
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cstdio>
@@ -106,14 +107,15 @@ bool IsGatewayHeader(std::string_view name, const std::vector<AddedHeader>& adde
   return false;
 }
 
-json::object StringMap(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  json::object out;
+json::object StringMap(const std::vector<std::pair<std::string, std::string>>& pairs,
+                       const json::storage_ptr& sp) {
+  json::object out(sp);
   for (const auto& [k, v] : pairs) out[k] = v;
   return out;
 }
 
-json::object StringMap(const std::map<std::string, std::string>& map) {
-  json::object out;
+json::object StringMap(const std::map<std::string, std::string>& map, const json::storage_ptr& sp) {
+  json::object out(sp);
   for (const auto& [k, v] : map) out[k] = v;
   return out;
 }
@@ -142,8 +144,8 @@ void SetOrJoin(json::object& obj, std::string_view key, std::string_view value) 
 }
 
 // The requestContext members both formats open with.
-json::object ContextHead(const ProxyEventInput& input) {
-  json::object context;
+json::object ContextHead(const ProxyEventInput& input, const json::storage_ptr& sp) {
+  json::object context(sp);
   context["accountId"] = input.account_id;
   context["apiId"] = input.api_id;
   if (input.authorizer) context["authorizer"] = *input.authorizer;
@@ -230,10 +232,11 @@ std::string NewApiRequestId() {
   return Base64Encode(bytes);
 }
 
-json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input) {
+json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input,
+                               json::storage_ptr sp) {
   std::vector<AddedHeader> added = GatewayHeaders(request, input);
-  json::array cookies;
-  json::object headers;
+  json::array cookies(sp);
+  json::object headers(sp);
   for (const auto& [name, value] : request.headers.fields()) {
     if (edge::EqualsIgnoreCase(name, "cookie")) {
       AppendCookies(value, cookies);
@@ -244,7 +247,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
   }
   for (const AddedHeader& h : added) headers[h.v2_name] = h.value;
 
-  json::object http;
+  json::object http(sp);
   http["method"] = request.method;
   std::string path = EventPath(request.raw_path);
   http["path"] = path;
@@ -252,7 +255,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
   http["sourceIp"] = SourceIp(request.remote_address);
   http["userAgent"] = request.headers.Get("user-agent").value_or("");
 
-  json::object context = ContextHead(input);
+  json::object context = ContextHead(input, sp);
   context["http"] = std::move(http);
   context["requestId"] = input.request_id;
   context["routeKey"] = input.route_key;
@@ -260,7 +263,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
   context["time"] = FormatRequestTime(input.time_ms);
   context["timeEpoch"] = input.time_ms;
 
-  json::object event;
+  json::object event(sp);
   event["version"] = "2.0";
   event["routeKey"] = input.route_key;
   event["rawPath"] = std::move(path);
@@ -268,7 +271,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
   if (!cookies.empty()) event["cookies"] = std::move(cookies);
   event["headers"] = std::move(headers);
   if (!request.query.empty()) {
-    json::object query;
+    json::object query(sp);
     for (const auto& [k, v] : request.query) SetOrJoin(query, k, v);
     event["queryStringParameters"] = std::move(query);
   }
@@ -279,13 +282,16 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
     event["body"] = std::move(body);
     base64 = encoded;
   }
-  if (!input.path_parameters.empty()) event["pathParameters"] = StringMap(input.path_parameters);
+  if (!input.path_parameters.empty())
+    event["pathParameters"] = StringMap(input.path_parameters, sp);
   event["isBase64Encoded"] = base64;
-  if (!input.stage_variables.empty()) event["stageVariables"] = StringMap(input.stage_variables);
+  if (!input.stage_variables.empty())
+    event["stageVariables"] = StringMap(input.stage_variables, sp);
   return event;
 }
 
-json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input) {
+json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input,
+                               json::storage_ptr sp) {
   std::vector<AddedHeader> added = GatewayHeaders(request, input);
   // Grouped case-insensitively under the first spelling, in arrival order.
   std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
@@ -303,20 +309,20 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   }
   for (const AddedHeader& h : added) add(h.v1_name, h.value);
 
-  json::object headers;
-  json::object multi_headers;
+  json::object headers(sp);
+  json::object multi_headers(sp);
   for (const auto& [name, values] : grouped) {
     headers[name] = values.back();
-    json::array all;
+    json::array all(sp);
     for (const std::string& v : values) all.emplace_back(v);
     multi_headers[name] = std::move(all);
   }
 
-  json::value query = nullptr;
-  json::value multi_query = nullptr;
+  json::value query(nullptr, sp);
+  json::value multi_query(nullptr, sp);
   if (!request.query.empty()) {
-    json::object single;
-    json::object multi;
+    json::object single(sp);
+    json::object multi(sp);
     for (const auto& [k, v] : request.query) {
       single[k] = v;  // the last value wins
       json::value& all = multi[k];
@@ -330,7 +336,7 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   std::string path = EventPath(request.raw_path);
   std::string resource = ResourcePath(input.route_key);
 
-  json::object identity;
+  json::object identity(sp);
   for (const char* member : {"accessKey", "accountId", "caller", "cognitoAuthenticationProvider",
                              "cognitoAuthenticationType", "cognitoIdentityId",
                              "cognitoIdentityPoolId", "principalOrgId"}) {
@@ -341,7 +347,7 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   identity["userAgent"] = request.headers.Get("user-agent").value_or("");
   identity["userArn"] = nullptr;
 
-  json::object context = ContextHead(input);
+  json::object context = ContextHead(input, sp);
   context["extendedRequestId"] = input.request_id;
   context["httpMethod"] = request.method;
   context["identity"] = std::move(identity);
@@ -354,7 +360,7 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   context["resourcePath"] = resource;
   context["stage"] = input.stage;
 
-  json::object event;
+  json::object event(sp);
   event["version"] = "1.0";
   event["resource"] = std::move(resource);
   event["path"] = std::move(path);
@@ -366,10 +372,10 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   event["requestContext"] = std::move(context);
   event["pathParameters"] = input.path_parameters.empty()
                                 ? json::value(nullptr)
-                                : json::value(StringMap(input.path_parameters));
+                                : json::value(StringMap(input.path_parameters, sp));
   event["stageVariables"] = input.stage_variables.empty()
                                 ? json::value(nullptr)
-                                : json::value(StringMap(input.stage_variables));
+                                : json::value(StringMap(input.stage_variables, sp));
   bool base64 = false;
   if (request.body.empty()) {
     event["body"] = nullptr;
@@ -384,8 +390,13 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
 
 std::string BuildProxyEvent(PayloadFormat format, const edge::Request& request,
                             const ProxyEventInput& input) {
-  return json::serialize(format == PayloadFormat::kV2 ? BuildProxyEventV2(request, input)
-                                                      : BuildProxyEventV1(request, input));
+  // The event is built and serialized once: its nodes come from one
+  // monotonic buffer (on the stack for a usual request) instead of a malloc each.
+  unsigned char buffer[8192];
+  json::monotonic_resource resource(buffer, sizeof buffer);
+  json::storage_ptr sp(&resource);
+  return json::serialize(format == PayloadFormat::kV2 ? BuildProxyEventV2(request, input, sp)
+                                                      : BuildProxyEventV1(request, input, sp));
 }
 
 }  // namespace kumo::apis

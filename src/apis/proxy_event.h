@@ -74,8 +74,12 @@ struct ProxyEventInput {
   std::string trace_id;
 };
 
-boost::json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input);
-boost::json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input);
+// The event as a JSON object, its nodes allocated from `sp` (the default
+// resource when null).
+boost::json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input,
+                                      boost::json::storage_ptr sp = {});
+boost::json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input,
+                                      boost::json::storage_ptr sp = {});
 // The event of `format`, serialized: the Invoke payload.
 std::string BuildProxyEvent(PayloadFormat format, const edge::Request& request,
                             const ProxyEventInput& input);

@@ -1,5 +1,6 @@
 #include "apis/proxy_response.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -226,7 +227,10 @@ ProxyResult MapLambdaResponse(PayloadFormat format, int invoke_status,
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 1000;
-  json::value output = json::parse(payload, ec, {}, options);
+  // Read once and dropped: its nodes come from one monotonic buffer.
+  unsigned char buffer[4096];
+  json::monotonic_resource resource(buffer, sizeof buffer);
+  json::value output = json::parse(payload, ec, json::storage_ptr(&resource), options);
   if (ec) return Failure(std::string(kMalformed) + "It is not valid JSON.", request_id);
   return format == PayloadFormat::kV2 ? MapV2(output, payload, request_id)
                                       : MapV1(output, request_id);

@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <cstdio>
+#include <vector>
 
 #include "cli/aws_client.h"
+#include "edge/http_types.h"
 
 namespace kumo::cli {
 namespace {
@@ -22,6 +24,24 @@ std::pair<std::string, std::string> StageUrls(const std::string& api_id, const s
           "http://" + host + ":" + port + "/_aws/execute-api/" + api_id + suffix};
 }
 
+// Appends the `items` of every page of the list at `path`, following nextToken.
+Status ForEachPage(AwsClient& client, const std::string& path,
+                   std::vector<boost::json::object>& out) {
+  std::string token;
+  do {
+    std::string page = path;
+    if (!token.empty()) page += "?nextToken=" + edge::PercentEncode(token, false);
+    KUMO_ASSIGN_OR_RETURN(boost::json::object reply, client.GetJson("apigateway", page));
+    if (const boost::json::value* items = reply.if_contains("items"); items && items->is_array()) {
+      for (const boost::json::value& item : items->as_array()) {
+        if (item.is_object()) out.push_back(item.as_object());
+      }
+    }
+    token = Member(reply, "nextToken");
+  } while (!token.empty());
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunApisList(const ApisOptions& options) {
@@ -34,38 +54,32 @@ int RunApisList(const ApisOptions& options) {
   }
   std::string host(url->host());
   std::string port = url->has_port() ? std::string(url->port()) : "80";
-  // Kumo answers GetApis and GetStages whole when no maxResults is given.
-  auto apis = (*client)->GetJson("apigateway", "/v2/apis");
-  if (!apis.ok()) {
-    std::fprintf(stderr, "kumo apis: %s: %s\n", apis.error().code.c_str(),
-                 apis.error().message.c_str());
+  std::vector<boost::json::object> items;
+  Status listed = ForEachPage(**client, "/v2/apis", items);
+  if (!listed.ok()) {
+    std::fprintf(stderr, "kumo apis: %s: %s\n", listed.error().code.c_str(),
+                 listed.error().message.c_str());
     return 1;
   }
-  const boost::json::value* items = apis->if_contains("items");
-  if (items == nullptr || !items->is_array() || items->as_array().empty()) {
+  if (items.empty()) {
     std::printf("no HTTP APIs in %s\n", options.region.c_str());
     return 0;
   }
-  for (const boost::json::value& item : items->as_array()) {
-    if (!item.is_object()) continue;
-    std::string id = Member(item.as_object(), "apiId");
-    std::printf("%s  %s\n", id.c_str(), Member(item.as_object(), "name").c_str());
-    auto stages = (*client)->GetJson("apigateway", "/v2/apis/" + id + "/stages");
-    if (!stages.ok()) {
-      std::fprintf(stderr, "kumo apis: %s: %s\n", stages.error().code.c_str(),
-                   stages.error().message.c_str());
+  for (const boost::json::object& item : items) {
+    std::string id = Member(item, "apiId");
+    std::printf("%s  %s\n", id.c_str(), Member(item, "name").c_str());
+    std::vector<boost::json::object> stages;
+    Status got = ForEachPage(**client, "/v2/apis/" + id + "/stages", stages);
+    if (!got.ok()) {
+      std::fprintf(stderr, "kumo apis: %s: %s\n", got.error().code.c_str(),
+                   got.error().message.c_str());
       return 1;
     }
-    const boost::json::value* list = stages->if_contains("items");
-    if (list == nullptr || !list->is_array() || list->as_array().empty()) {
-      std::printf("  (no stages)\n");
-      continue;
-    }
-    for (const boost::json::value& s : list->as_array()) {
-      if (!s.is_object()) continue;
-      std::string name = Member(s.as_object(), "stageName");
+    if (stages.empty()) std::printf("  (no stages)\n");
+    for (const boost::json::object& s : stages) {
+      std::string name = Member(s, "stageName");
       auto [host_url, path_url] = StageUrls(id, name, host, port);
-      bool deployed = !Member(s.as_object(), "deploymentId").empty();
+      bool deployed = !Member(s, "deploymentId").empty();
       std::printf("  %s  %s  %s%s\n", name.c_str(), host_url.c_str(), path_url.c_str(),
                   deployed ? "" : "  (not deployed)");
     }

@@ -42,16 +42,27 @@ struct AwsClient::Impl {
     return Status::Ok();
   }
 
-  // Signs and sends one request; returns (status, body).
-  Result<std::pair<int, std::string>> Send(const std::string& method, const std::string& path,
-                                           const std::string& service, const std::string& target,
-                                           const std::string& body, const std::string& content_type) {
+  struct Reply {
+    int status = 0;
+    std::string body;
+    std::string error_type;  // x-amzn-ErrorType (REST-JSON errors)
+  };
+
+  // Signs and sends one request. `path` may carry a query ("/v2/apis?nextToken=x").
+  Result<Reply> Send(const std::string& method, const std::string& path, const std::string& service,
+                     const std::string& target, const std::string& body,
+                     const std::string& content_type) {
     int64_t now = Clock::System().NowMillis();
     std::string amz_date = FormatAmzDate(now);
     edge::Request req;
     req.method = method;
-    req.raw_path = path;
-    req.path = path;
+    size_t q = path.find('?');
+    req.raw_path = path.substr(0, q);
+    req.path = edge::PercentDecode(req.raw_path, false).value_or(req.raw_path);
+    if (q != std::string::npos) {
+      req.raw_query = path.substr(q + 1);
+      req.query = edge::ParseQueryString(req.raw_query, false);
+    }
     req.target = path;
     req.body = body;
     req.headers.Set("host", host + ":" + port);
@@ -64,16 +75,18 @@ struct AwsClient::Impl {
     auth.region = region;
     auth.service = service;
     auth.amz_date = amz_date;
-    auth.signed_headers = std::string(content_type.empty() ? "" : "content-type;") + "host;x-amz-date" +
-                          (target.empty() ? "" : ";x-amz-target");
-    std::string signature =
-        edge::ComputeSignature(secret_key, auth, edge::StringToSign(auth, edge::CanonicalRequest(req, auth)));
+    auth.signed_headers = std::string(content_type.empty() ? "" : "content-type;") +
+                          "host;x-amz-date" + (target.empty() ? "" : ";x-amz-target");
+    std::string signature = edge::ComputeSignature(
+        secret_key, auth, edge::StringToSign(auth, edge::CanonicalRequest(req, auth)));
 
-    http::request<http::string_body> msg(method == "GET" ? http::verb::get : http::verb::post, path, 11);
+    http::request<http::string_body> msg(method == "GET" ? http::verb::get : http::verb::post, path,
+                                         11);
     for (const auto& [k, v] : req.headers.fields()) msg.set(k, v);
-    msg.set(http::field::authorization, "AWS4-HMAC-SHA256 Credential=" + access_key + "/" + auth.date + "/" +
-                                            region + "/" + service + "/aws4_request, SignedHeaders=" +
-                                            auth.signed_headers + ", Signature=" + signature);
+    msg.set(http::field::authorization, "AWS4-HMAC-SHA256 Credential=" + access_key + "/" +
+                                            auth.date + "/" + region + "/" + service +
+                                            "/aws4_request, SignedHeaders=" + auth.signed_headers +
+                                            ", Signature=" + signature);
     msg.body() = body;
     msg.prepare_payload();
     boost::system::error_code ec;
@@ -83,16 +96,25 @@ struct AwsClient::Impl {
     http::response<http::string_body> res;
     http::read(stream, buffer, res, ec);
     if (ec) return Error{503, "ConnectionError", "reading from Kumo: " + ec.message()};
-    return std::make_pair(static_cast<int>(res.result_int()), std::move(res.body()));
+    return Reply{static_cast<int>(res.result_int()), std::move(res.body()),
+                 std::string(res["x-amzn-ErrorType"])};
   }
 
-  Result<boost::json::object> Decode(int status, const std::string& body) {
+  // The response object, or the error it carries: its code from `__type`
+  // (JSON protocols) or x-amzn-ErrorType (REST-JSON, "Code:detail").
+  Result<boost::json::object> Decode(const Reply& reply) {
+    const int status = reply.status;
+    const std::string& body = reply.body;
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(body, ec);
-    if (ec || !v.is_object()) return Error{502, "InvalidResponse", "Kumo answered " + std::to_string(status) + ": " + body};
+    if (ec || !v.is_object())
+      return Error{502, "InvalidResponse", "Kumo answered " + std::to_string(status) + ": " + body};
     boost::json::object& o = v.as_object();
     if (status >= 300) {
-      std::string code = o.contains("__type") ? std::string(o["__type"].as_string()) : "Error";
+      std::string code =
+          o.contains("__type") && o["__type"].is_string() ? std::string(o["__type"].as_string())
+          : !reply.error_type.empty() ? reply.error_type.substr(0, reply.error_type.find(':'))
+                                      : "Error";
       std::string message = o.contains("message") && o["message"].is_string()
                                 ? std::string(o["message"].as_string())
                                 : body;
@@ -109,7 +131,8 @@ Result<std::unique_ptr<AwsClient>> AwsClient::Connect(const std::string& endpoin
                                                       const std::string& region) {
   auto url = boost::urls::parse_uri(endpoint);
   if (!url || url->scheme() != "http" || url->host().empty()) {
-    return InvalidArgument("--endpoint must look like http://127.0.0.1:4566, not '" + endpoint + "'");
+    return InvalidArgument("--endpoint must look like http://127.0.0.1:4566, not '" + endpoint +
+                           "'");
   }
   auto impl = std::make_unique<Impl>();
   impl->host = std::string(url->host());
@@ -123,16 +146,19 @@ Result<std::unique_ptr<AwsClient>> AwsClient::Connect(const std::string& endpoin
   return std::unique_ptr<AwsClient>(new AwsClient(std::move(impl)));
 }
 
-Result<boost::json::object> AwsClient::CallJson(const std::string& service, const std::string& target,
+Result<boost::json::object> AwsClient::CallJson(const std::string& service,
+                                                const std::string& target,
                                                 const boost::json::object& body) {
-  KUMO_ASSIGN_OR_RETURN(auto reply, impl_->Send("POST", "/", service, target, boost::json::serialize(body),
-                                                 "application/x-amz-json-1.1"));
-  return impl_->Decode(reply.first, reply.second);
+  KUMO_ASSIGN_OR_RETURN(auto reply,
+                        impl_->Send("POST", "/", service, target, boost::json::serialize(body),
+                                    "application/x-amz-json-1.1"));
+  return impl_->Decode(reply);
 }
 
-Result<boost::json::object> AwsClient::GetJson(const std::string& service, const std::string& path) {
+Result<boost::json::object> AwsClient::GetJson(const std::string& service,
+                                               const std::string& path) {
   KUMO_ASSIGN_OR_RETURN(auto reply, impl_->Send("GET", path, service, "", "", ""));
-  return impl_->Decode(reply.first, reply.second);
+  return impl_->Decode(reply);
 }
 
 }  // namespace kumo::cli

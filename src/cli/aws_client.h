@@ -26,7 +26,7 @@ class AwsClient {
   Result<boost::json::object> CallJson(const std::string& service, const std::string& target,
                                        const boost::json::object& body);
 
-  // GETs a REST-JSON path ("/v2/apis"), signed for `service`.
+  // GETs a REST-JSON path ("/v2/apis", "/v2/apis?nextToken=t"), signed for `service`.
   Result<boost::json::object> GetJson(const std::string& service, const std::string& path);
 
   struct Impl;

@@ -39,7 +39,7 @@ struct HttpServerOptions {
   std::chrono::seconds idle_timeout{120};    // between requests on a connection
 };
 
-using RequestHandler = std::function<void(Request, std::shared_ptr<ResponseSink>)>;
+using RequestHandler = std::function<void(Request&&, std::shared_ptr<ResponseSink>)>;
 
 class HttpServer {
  public:

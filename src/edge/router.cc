@@ -160,7 +160,7 @@ Router::Route Router::Select(const Request& request, const std::string* signing_
   return {chosen, ""};
 }
 
-void Router::Handle(Request request, std::shared_ptr<ResponseSink> sink) {
+void Router::Handle(Request&& request, std::shared_ptr<ResponseSink> sink) {
   request.request_id = NewUuid();
   SigV4ParseResult signature = ParseSigV4(request);
   const SigV4Auth* auth = signature.auth ? &*signature.auth : nullptr;

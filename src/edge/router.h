@@ -42,7 +42,7 @@ class Router {
   // valid SigV4 signature by a key in `credentials` (--auth sigv4).
   void RequireSigV4(CredentialStore credentials);
 
-  void Handle(Request request, std::shared_ptr<ResponseSink> sink);
+  void Handle(Request&& request, std::shared_ptr<ResponseSink> sink);
 
   Metrics& metrics() { return metrics_; }
   std::vector<std::string> ServiceNames() const;

@@ -79,7 +79,9 @@ struct Call {
   std::string operation;
 };
 
-using Handler = std::function<void(Call call, Responder responder)>;
+// Arguments by rvalue reference: a request passes through several
+// std::function layers, and each by-value parameter would move it again.
+using Handler = std::function<void(Call&& call, Responder&& responder)>;
 
 struct ServiceDescriptor {
   std::string name;  // the name shown in /_kumo/health: "dynamodb", "lambda"

@@ -45,7 +45,7 @@ struct Server::Impl {
   std::unique_ptr<tables::TableService> tables;  // after stream_store: it records into it
   std::unique_ptr<functions::LambdaService> lambda;
   std::unique_ptr<apis::ApiControlService> apis;  // reset before the store closes
-  std::unique_ptr<apis::Gateway> gateway;          // reads `apis` and `lambda`: reset first
+  std::unique_ptr<apis::Gateway> gateway;         // reads `apis` and `lambda`: reset first
   std::unique_ptr<runtime::LogStoreSink> log_sink;
   std::shared_ptr<runtime::ExecutionEngine> engine;
   std::shared_ptr<events::AsyncInvoker> async_invoker;
@@ -65,17 +65,17 @@ struct Server::Impl {
     // rendered once, only the uptime per request.
     boost::json::object services;
     for (const auto& name : router->ServiceNames()) services[name] = "running";
-    std::string fixed = fmt::format(R"("version":"{}","region":"{}","storage":"{}","services":{}}})",
-                                    kVersion, config.region, config.in_memory ? "memory" : "rocksdb",
-                                    boost::json::serialize(services));
+    std::string fixed = fmt::format(
+        R"("version":"{}","region":"{}","storage":"{}","services":{}}})", kVersion, config.region,
+        config.in_memory ? "memory" : "rocksdb", boost::json::serialize(services));
     router->AddInternal("/_kumo/health", [this, fixed](edge::Call, edge::Responder responder) {
       int64_t uptime = (Clock::System().NowMillis() - started_millis) / 1000;
-      responder.Send(edge::Response::Text(200, fmt::format(R"({{"uptime_seconds":{},{})", uptime, fixed),
-                                          "application/json"));
+      responder.Send(edge::Response::Text(
+          200, fmt::format(R"({{"uptime_seconds":{},{})", uptime, fixed), "application/json"));
     });
     router->AddInternal("/_kumo/metrics", [this](edge::Call, edge::Responder responder) {
-      responder.Send(edge::Response::Text(200, router->metrics().Render(),
-                                          "text/plain; version=0.0.4"));
+      responder.Send(
+          edge::Response::Text(200, router->metrics().Render(), "text/plain; version=0.0.4"));
     });
   }
 
@@ -91,11 +91,13 @@ struct Server::Impl {
     options.endpoint_url = "http://" + host + ":" + std::to_string(port);
     options.account_concurrency = config.account_concurrency;
     options.keep_alive = std::chrono::seconds(config.function_keep_alive_s);
-    KUMO_ASSIGN_OR_RETURN(auto created, runtime::ExecutionEngine::Create(options, pool, *lambda, *log_sink));
+    KUMO_ASSIGN_OR_RETURN(auto created,
+                          runtime::ExecutionEngine::Create(options, pool, *lambda, *log_sink));
     engine = std::shared_ptr<runtime::ExecutionEngine>(std::move(created));
     events::AsyncInvokeOptions async_options;
     async_options.retry_base = std::chrono::milliseconds(config.event_retry_base_ms);
-    KUMO_ASSIGN_OR_RETURN(auto async, events::AsyncInvoker::Open(*store, *lambda, engine, async_options));
+    KUMO_ASSIGN_OR_RETURN(auto async,
+                          events::AsyncInvoker::Open(*store, *lambda, engine, async_options));
     async_invoker = std::shared_ptr<events::AsyncInvoker>(std::move(async));
     async_invoker->Start();
     lambda->SetInvoker(async_invoker);
@@ -152,7 +154,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   storage::Options store_options;
   store_options.path = config.data_dir + "/db";
   store_options.in_memory = config.in_memory;
-  store_options.durability = config.fsync ? storage::Durability::kSync : storage::Durability::kProcess;
+  store_options.durability =
+      config.fsync ? storage::Durability::kSync : storage::Durability::kProcess;
   KUMO_ASSIGN_OR_RETURN(impl->store, storage::Store::Open(store_options));
 
   impl->router = std::make_unique<edge::Router>(config.region, Clock::System());
@@ -182,7 +185,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   gateway_options.account_id = kAccountId;
   gateway_options.executor = impl->pool.At(0).get_executor();
   gateway_options.log_store = impl->log_store.get();
-  impl->gateway = std::make_unique<apis::Gateway>(impl->apis->catalog(), *impl->lambda, gateway_options);
+  impl->gateway =
+      std::make_unique<apis::Gateway>(impl->apis->catalog(), *impl->lambda, gateway_options);
   impl->router->Register(impl->gateway->Descriptor());
   if (config.auth == "sigv4") {
     if (config.credentials_file.empty()) {
@@ -205,7 +209,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   edge::Router* router = impl->router.get();
   impl->http = std::make_unique<edge::HttpServer>(
       impl->pool, http_options,
-      [router](edge::Request request, std::shared_ptr<edge::ResponseSink> sink) {
+      [router](edge::Request&& request, std::shared_ptr<edge::ResponseSink> sink) {
         router->Handle(std::move(request), std::move(sink));
       });
   KUMO_ASSIGN_OR_RETURN(uint16_t port, impl->http->Listen());
