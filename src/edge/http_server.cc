@@ -47,6 +47,10 @@ struct ContextState {
   asio::io_context& io;
   asio::steady_timer sweep;
   std::list<std::weak_ptr<Session>> sessions;
+  // Requests handed to the handler and not yet answered. Per context, on its
+  // own cache line: two threads bumping one shared counter per request
+  // would bounce it between cores.
+  alignas(64) std::atomic<int64_t> in_flight{0};
 };
 
 }  // namespace
@@ -57,7 +61,6 @@ struct HttpServer::State {
   RequestHandler handler;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::unique_ptr<ContextState>> contexts;
-  std::atomic<int64_t> in_flight{0};
   std::atomic<bool> stopping{false};
   uint16_t port = 0;
 
@@ -291,12 +294,12 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
     SplitTarget(request);
     request.remote_address = remote_;
     deadline_ = {};  // the handler may take as long as it needs
-    server_->in_flight.fetch_add(1, std::memory_order_relaxed);
+    ctx_.in_flight.fetch_add(1, std::memory_order_relaxed);
     server_->handler(std::move(request), std::shared_ptr<ResponseSink>(shared_from_this()));
   }
 
   void Write(Response response) {
-    server_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+    ctx_.in_flight.fetch_sub(1, std::memory_order_relaxed);
     bool keep = keep_alive_ && !server_->stopping.load(std::memory_order_relaxed);
     SerializeHead(response, keep, head_request_, head_);
     body_ = head_request_ ? std::string() : std::move(response.body);
@@ -312,7 +315,7 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
   void WriteAndClose(int status, std::string message) {
     keep_alive_ = false;
     head_request_ = false;
-    server_->in_flight.fetch_add(1, std::memory_order_relaxed);  // Write() balances it
+    ctx_.in_flight.fetch_add(1, std::memory_order_relaxed);  // Write() balances it
     Write(Response::Json(status, "{\"message\":\"" + message + "\"}"));
   }
 
@@ -421,7 +424,11 @@ void HttpServer::Stop() {
   }
 }
 
-int64_t HttpServer::InFlight() const { return state_->in_flight.load(); }
+int64_t HttpServer::InFlight() const {
+  int64_t total = 0;
+  for (const auto& ctx : state_->contexts) total += ctx->in_flight.load();
+  return total;
+}
 uint16_t HttpServer::port() const { return state_->port; }
 
 }  // namespace kumo::edge

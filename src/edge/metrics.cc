@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 namespace kumo::edge {
 
 template <typename T>
-T& Metrics::Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map, std::string_view key) {
+T& Metrics::Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map,
+                 std::string_view key) {
   {
     std::shared_lock lock(mu_);
     auto it = map.find(key);
@@ -19,6 +21,45 @@ T& Metrics::Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map, st
   auto& slot = map[std::string(key)];
   if (!slot) slot = std::make_unique<T>();
   return *slot;
+}
+
+namespace {
+
+std::atomic<uint64_t> next_metrics_id{1};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// This thread's shard of every series.
+size_t ThreadShard(size_t shards) {
+  static std::atomic<size_t> next{0};
+  thread_local const size_t shard = next.fetch_add(1, std::memory_order_relaxed);
+  return shard % shards;
+}
+
+}  // namespace
+
+Metrics::Metrics() : id_(next_metrics_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+Metrics::Series& Metrics::SeriesFor(std::string_view key) {
+  // Series are never removed while their Metrics lives, so the pointers
+  // stay valid; the cache starts over when the thread records into another
+  // Metrics (told apart by id, not address, which a new one may reuse).
+  struct Cache {
+    uint64_t owner = 0;
+    std::unordered_map<std::string, Series*, StringHash, std::equal_to<>> series;
+  };
+  thread_local Cache cache;
+  if (cache.owner != id_) {
+    cache.owner = id_;
+    cache.series.clear();
+  }
+  if (auto it = cache.series.find(key); it != cache.series.end()) return *it->second;
+  Series& series = Find(series_, key);
+  cache.series.emplace(std::string(key), &series);
+  return series;
 }
 
 void Metrics::Record(const std::string& service, const std::string& operation, int status,
@@ -35,7 +76,7 @@ void Metrics::Record(const std::string& service, const std::string& operation, i
   append(service);
   append(std::string_view("\0", 1));
   append(operation);
-  Series& s = Find(series_, std::string_view(buf, n));
+  Shard& s = SeriesFor(std::string_view(buf, n)).shards[ThreadShard(kShards)];
   s.count.fetch_add(1, std::memory_order_relaxed);
   s.sum_nanos.fetch_add(latency_nanos, std::memory_order_relaxed);
   double seconds = static_cast<double>(latency_nanos) / 1e9;
@@ -89,25 +130,29 @@ std::string Metrics::Render() const {
     out += "# TYPE kumo_requests_total counter\n";
     for (const auto& [key, s] : series_) {
       auto [service, op] = SplitKey(key);
-      out += fmt::format("kumo_requests_total{{service=\"{}\",operation=\"{}\"}} {}\n", Label(service),
-                         Label(op), s->count.load());
+      out +=
+          fmt::format("kumo_requests_total{{service=\"{}\",operation=\"{}\"}} {}\n", Label(service),
+                      Label(op), s->Sum([](const Shard& h) -> auto& { return h.count; }));
     }
     out += "# HELP kumo_request_duration_seconds Request latency at the edge.\n";
     out += "# TYPE kumo_request_duration_seconds histogram\n";
     for (const auto& [key, s] : series_) {
       auto [service, op] = SplitKey(key);
-      std::string labels = fmt::format("service=\"{}\",operation=\"{}\"", Label(service), Label(op));
+      std::string labels =
+          fmt::format("service=\"{}\",operation=\"{}\"", Label(service), Label(op));
       int64_t cumulative = 0;
       for (size_t i = 0; i < kBuckets.size(); ++i) {
-        cumulative += s->buckets[i].load();
+        cumulative += s->Sum([i](const Shard& h) -> auto& { return h.buckets[i]; });
         out += fmt::format("kumo_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                            kBuckets[i], cumulative);
       }
-      out += fmt::format("kumo_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
-                         s->count.load());
+      const int64_t count = s->Sum([](const Shard& h) -> auto& { return h.count; });
+      const int64_t sum_nanos = s->Sum([](const Shard& h) -> auto& { return h.sum_nanos; });
+      out +=
+          fmt::format("kumo_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, count);
       out += fmt::format("kumo_request_duration_seconds_sum{{{}}} {:.6f}\n", labels,
-                         static_cast<double>(s->sum_nanos.load()) / 1e9);
-      out += fmt::format("kumo_request_duration_seconds_count{{{}}} {}\n", labels, s->count.load());
+                         static_cast<double>(sum_nanos) / 1e9);
+      out += fmt::format("kumo_request_duration_seconds_count{{{}}} {}\n", labels, count);
     }
     out += "# HELP kumo_errors_total Error answers, by service, operation and AWS error code.\n";
     out += "# TYPE kumo_errors_total counter\n";
