@@ -1,6 +1,6 @@
 #include "apis/gateway.h"
 
-#include <fmt/format.h>
+#include <cstdio>
 
 #include "apis/cors.h"
 #include "apis/gateway_impl.h"
@@ -34,8 +34,9 @@ std::optional<std::string> LogGroupOf(std::string_view arn) {
 
 // Replaces each $context.name of `format` with its value ("-" when unknown
 // or empty), as API Gateway writes access logs.
-std::string FormatAccessLog(std::string_view format,
-                            const std::function<std::optional<std::string>(std::string_view)>& value) {
+std::string FormatAccessLog(
+    std::string_view format,
+    const std::function<std::optional<std::string>(std::string_view)>& value) {
   constexpr std::string_view kPrefix = "$context.";
   std::string out;
   size_t pos = 0;
@@ -110,7 +111,7 @@ ProxyEventInput Exchange::EventInput(const GatewayOptions& options) const {
 }
 
 Gateway::Impl::Impl(const ApiCatalog& catalog, const functions::FunctionRegistry& functions,
-                     GatewayOptions options)
+                    GatewayOptions options)
     : catalog_(catalog),
       functions_(functions),
       options_(std::move(options)),
@@ -142,11 +143,13 @@ std::optional<Gateway::Impl::Target> Gateway::Impl::TargetOf(const edge::Request
   return Target{api_id, std::move(path), api_id + kExecuteApiHostSuffix};
 }
 
-Result<RouteMatcher> Gateway::Impl::MatcherFor(const std::shared_ptr<const Deployment>& deployment) {
+Result<RouteMatcher> Gateway::Impl::MatcherFor(
+    const std::shared_ptr<const Deployment>& deployment) {
   {
     std::lock_guard lock(mu_);
     auto it = matchers_.find(deployment.get());
-    if (it != matchers_.end() && it->second.deployment.lock() == deployment) return it->second.matcher;
+    if (it != matchers_.end() && it->second.deployment.lock() == deployment)
+      return it->second.matcher;
   }
   std::vector<RouteEntry> entries;
   entries.reserve(deployment->routes.size());
@@ -174,10 +177,14 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
   ex->domain_name = std::move(target->domain_name);
   std::string_view host = ex->request.headers.Get("host").value_or("");
   size_t colon = host.rfind(':');
-  ex->forwarded_port = colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos
-                           ? std::string(host.substr(colon + 1))
-                           : std::string("80");
-  ex->trace_id = fmt::format("Root=1-{:08x}-{}", ex->start_ms / 1000, RandomHex(12));
+  ex->forwarded_port =
+      colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos
+          ? std::string(host.substr(colon + 1))
+          : std::string("80");
+  char epoch_hex[9];
+  std::snprintf(epoch_hex, sizeof epoch_hex, "%08x", static_cast<unsigned>(ex->start_ms / 1000));
+  ex->trace_id.reserve(44);
+  ex->trace_id.append("Root=1-").append(epoch_hex).append("-").append(FastRandomHex(12));
   // The event's rawPath is the path on the API's own host, stage included.
   ex->request.raw_path = target->path;
   ex->request.path = edge::PercentDecode(target->path, false).value_or(target->path);
@@ -224,13 +231,15 @@ void Gateway::Impl::Finish(const ExchangePtr& ex, edge::Response response, bool 
   if (with_cors && ex->stage && ex->stage->api.cors) {
     response = ApplyCors(*ex->stage->api.cors, ex->request, std::move(response));
   }
-  if (!response.headers.Has("apigw-requestid")) response.headers.Set("apigw-requestid", ex->api_request_id);
+  if (!response.headers.Has("apigw-requestid"))
+    response.headers.Set("apigw-requestid", ex->api_request_id);
   WriteAccessLog(*ex, response);
   ex->responder.Send(std::move(response));
 }
 
 std::optional<std::string> Gateway::Impl::ContextVariable(const Exchange& ex, std::string_view name,
-                                                          int status, size_t response_length) const {
+                                                          int status,
+                                                          size_t response_length) const {
   const edge::Request& r = ex.request;
   if (name == "requestId" || name == "extendedRequestId") return ex.api_request_id;
   if (name == "apiId") return ex.stage ? ex.stage->api.id : "";

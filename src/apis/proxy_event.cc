@@ -145,7 +145,7 @@ void SetOrJoin(json::object& obj, std::string_view key, std::string_view value) 
 
 // The requestContext members both formats open with.
 json::object ContextHead(const ProxyEventInput& input, const json::storage_ptr& sp) {
-  json::object context(sp);
+  json::object context(16, sp);  // room for either format's members: no rehash
   context["accountId"] = input.account_id;
   context["apiId"] = input.api_id;
   if (input.authorizer) context["authorizer"] = *input.authorizer;
@@ -182,13 +182,19 @@ std::string FormatRequestTime(int64_t epoch_millis) {
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::time_t secs = static_cast<std::time_t>(epoch_millis / 1000);
+  // Every request within a second has the same text: format it once.
+  thread_local std::time_t cached_secs = -1;
+  thread_local std::string cached;
+  if (secs == cached_secs) return cached;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%02d/%s/%04d:%02d:%02d:%02d +0000", tm.tm_mday,
                 kMonths[static_cast<size_t>(tm.tm_mon) % 12], tm.tm_year + 1900, tm.tm_hour,
                 tm.tm_min, tm.tm_sec);
-  return buf;
+  cached_secs = secs;
+  cached = buf;
+  return cached;
 }
 
 std::string SourceIp(std::string_view remote_address) {
@@ -224,7 +230,7 @@ std::string EventPath(std::string_view raw_path) {
 }
 
 std::string NewApiRequestId() {
-  std::string hex = RandomHex(11);
+  std::string hex = FastRandomHex(11);
   std::string bytes;
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
     bytes.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
@@ -236,7 +242,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
                                json::storage_ptr sp) {
   std::vector<AddedHeader> added = GatewayHeaders(request, input);
   json::array cookies(sp);
-  json::object headers(sp);
+  json::object headers(request.headers.fields().size() + added.size(), sp);
   for (const auto& [name, value] : request.headers.fields()) {
     if (edge::EqualsIgnoreCase(name, "cookie")) {
       AppendCookies(value, cookies);
@@ -247,7 +253,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
   }
   for (const AddedHeader& h : added) headers[h.v2_name] = h.value;
 
-  json::object http(sp);
+  json::object http(5, sp);
   http["method"] = request.method;
   std::string path = EventPath(request.raw_path);
   http["path"] = path;
@@ -263,7 +269,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
   context["time"] = FormatRequestTime(input.time_ms);
   context["timeEpoch"] = input.time_ms;
 
-  json::object event(sp);
+  json::object event(12, sp);
   event["version"] = "2.0";
   event["routeKey"] = input.route_key;
   event["rawPath"] = std::move(path);

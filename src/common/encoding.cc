@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -71,7 +72,8 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len) == nullptr) {
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+           &len) == nullptr) {
     throw std::runtime_error("HMAC failed");
   }
   return std::string(reinterpret_cast<char*>(out), len);
@@ -112,10 +114,25 @@ class FastRandom {
   uint64_t s_[4];
 };
 
+FastRandom& ThreadRandom() {
+  thread_local FastRandom random;
+  return random;
+}
+
 }  // namespace
 
+std::string FastRandomHex(size_t n) {
+  FastRandom& random = ThreadRandom();
+  std::string bytes(n, '\0');
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t r = random.Next();
+    std::memcpy(bytes.data() + i, &r, std::min<size_t>(8, n - i));
+  }
+  return HexEncode(bytes);
+}
+
 std::string NewUuid() {
-  thread_local FastRandom random;
+  FastRandom& random = ThreadRandom();
   unsigned char b[16];
   uint64_t hi = random.Next(), lo = random.Next();
   std::memcpy(b, &hi, 8);
@@ -138,12 +155,23 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;

@@ -23,8 +23,12 @@ std::string Md5(std::string_view data);
 // this. Unique, not secret: it comes from a fast per-thread generator seeded
 // from the OS; use RandomHex for tokens.
 std::string NewUuid();
-// `n` random bytes, hex-encoded (2n characters).
+// `n` random bytes, hex-encoded (2n characters), from OpenSSL's CSPRNG: for
+// tokens and anything else that must not be guessed.
 std::string RandomHex(size_t n);
+// Like RandomHex, from NewUuid's fast per-thread generator: for identifiers
+// that must be unique but need not be secret (trace ids, request ids).
+std::string FastRandomHex(size_t n);
 
 // Escapes &, <, >, " and ' for XML text and attributes.
 std::string XmlEscape(std::string_view text);

@@ -20,7 +20,8 @@ TEST(EncodingTest, HmacSha256MatchesRfc4231Case2) {
 }
 
 TEST(EncodingTest, Base64RoundTripsAndRejectsGarbage) {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff", 2)}) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                                std::string("\0\xff", 2)}) {
     auto decoded = Base64Decode(Base64Encode(s));
     ASSERT_TRUE(decoded.has_value()) << s;
     EXPECT_EQ(*decoded, s);
@@ -36,6 +37,15 @@ TEST(EncodingTest, UuidHasVersion4Shape) {
   EXPECT_EQ(a.size(), 36u);
   EXPECT_EQ(a[14], '4');
   EXPECT_NE(a, b);
+}
+
+TEST(EncodingTest, FastRandomHexHasTheLengthAskedAndVaries) {
+  for (size_t n : {0u, 1u, 8u, 11u, 12u, 16u}) {
+    std::string hex = FastRandomHex(n);
+    EXPECT_EQ(hex.size(), 2 * n);
+    EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos) << hex;
+  }
+  EXPECT_NE(FastRandomHex(12), FastRandomHex(12));
 }
 
 TEST(EncodingTest, ConstantTimeEquals) {
