@@ -90,8 +90,18 @@ class Kumo:
         headers = dict(headers or {})
         if body is not None:
             headers["Content-Type"] = "application/json"
-        self.conn.request(method, path, body=body, headers=headers)
-        r = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            r = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closes connections idle past --idle-timeout (a long
+            # run between two metric reads); a GET is safe to send again.
+            if method != "GET":
+                raise
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.conn.request(method, path, body=body, headers=headers)
+            r = self.conn.getresponse()
         return r.status, r.headers, r.read()
 
     def call(self, method, path, doc=None, expect=(200, 201)):
