@@ -9,6 +9,29 @@
 
 namespace kumo::edge {
 
+namespace {
+
+// Operation names come from clients (an X-Amz-Target suffix, a query
+// Action), so the series are capped: past kMaxSeries, a new operation is
+// counted as "(other)" and memory and /_kumo/metrics stay bounded.
+constexpr size_t kMaxSeries = 1000;
+constexpr std::string_view kOtherOperation = "(other)";
+
+// "service\0operation[\0code]" with the operation replaced by "(other)".
+std::string OverflowKey(std::string_view key) {
+  size_t first = key.find('\0');
+  std::string out(key.substr(0, first));
+  out += '\0';
+  out += kOtherOperation;
+  if (first != std::string_view::npos) {
+    size_t second = key.find('\0', first + 1);
+    if (second != std::string_view::npos) out += key.substr(second);
+  }
+  return out;
+}
+
+}  // namespace
+
 template <typename T>
 T& Metrics::Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map,
                  std::string_view key) {
@@ -18,9 +41,13 @@ T& Metrics::Find(std::map<std::string, std::unique_ptr<T>, std::less<>>& map,
     if (it != map.end()) return *it->second;
   }
   std::unique_lock lock(mu_);
-  auto& slot = map[std::string(key)];
-  if (!slot) slot = std::make_unique<T>();
-  return *slot;
+  auto it = map.find(key);
+  if (it == map.end() && map.size() >= kMaxSeries) it = map.find(OverflowKey(key));
+  if (it == map.end()) {
+    std::string slot_key = map.size() >= kMaxSeries ? OverflowKey(key) : std::string(key);
+    it = map.emplace(std::move(slot_key), std::make_unique<T>()).first;
+  }
+  return *it->second;
 }
 
 namespace {
@@ -52,7 +79,7 @@ Metrics::Series& Metrics::SeriesFor(std::string_view key) {
     std::unordered_map<std::string, Series*, StringHash, std::equal_to<>> series;
   };
   thread_local Cache cache;
-  if (cache.owner != id_) {
+  if (cache.owner != id_ || cache.series.size() > 2 * kMaxSeries) {
     cache.owner = id_;
     cache.series.clear();
   }
