@@ -1,6 +1,7 @@
 #include "runtime/sandbox_cgroup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,16 +49,6 @@ std::string UnescapeOctal(std::string_view s) {
 
 bool Contains(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-std::optional<int64_t> ReadInt(const std::string& path) {
-  const std::optional<std::string> text = ReadSmallFile(path);
-  if (!text) return std::nullopt;
-  int64_t v = 0;
-  const char* begin = text->data();
-  const auto [ptr, ec] = std::from_chars(begin, begin + text->size(), v);
-  if (ec != std::errc()) return std::nullopt;
-  return v;
 }
 
 // The value of "key N" in a flat-keyed cgroup file (memory.events, memory.oom_control).
@@ -310,6 +301,16 @@ Result<std::unique_ptr<SandboxCgroups>> SandboxCgroups::Create(const CgroupSetup
       }
     }
   }
+  // The peak is read after every invocation (REPORT's Max Memory Used): the
+  // file stays open and is re-read with pread instead of an open, read and
+  // close each time. Close-on-exec: no sandboxed process inherits it.
+  for (const Dir& d : cg->dirs_) {
+    if (!d.memory) continue;
+    const std::string path =
+        d.path + (d.version == CgroupVersion::kV1 ? "/memory.max_usage_in_bytes" : "/memory.peak");
+    cg->peak_fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);  // -1: the kernel has no peak file
+    break;
+  }
   return cg;
 }
 
@@ -319,13 +320,13 @@ SandboxCgroups::~SandboxCgroups() {
 }
 
 int64_t SandboxCgroups::PeakMemoryBytes() const {
-  for (const Dir& d : dirs_) {
-    if (!d.memory) continue;
-    const char* file =
-        d.version == CgroupVersion::kV1 ? "/memory.max_usage_in_bytes" : "/memory.peak";
-    return ReadInt(d.path + file).value_or(-1);
-  }
-  return -1;
+  if (peak_fd_ < 0) return -1;
+  char buf[32];
+  const ssize_t n =
+      pread(peak_fd_, buf, sizeof buf, 0);  // a cgroup file renders afresh at offset 0
+  int64_t v = 0;
+  if (n <= 0 || std::from_chars(buf, buf + n, v).ec != std::errc()) return -1;
+  return v;
 }
 
 bool SandboxCgroups::OomKilled() const {
@@ -355,6 +356,10 @@ void SandboxCgroups::KillAll() const {
 
 Status SandboxCgroups::Remove() {
   if (removed_) return Status::Ok();
+  if (peak_fd_ >= 0) {
+    close(peak_fd_);
+    peak_fd_ = -1;
+  }
   // Exiting processes leave the cgroup a moment after they are reaped; the
   // bound keeps a stuck (D-state) process from hanging the caller.
   constexpr int kAttempts = 500;

@@ -96,6 +96,7 @@ class SandboxCgroups {
   };
   std::vector<Dir> dirs_;
   std::vector<std::string> procs_files_;
+  int peak_fd_ = -1;  // the memory peak file, open until Remove()
   bool removed_ = false;
 };
 
