@@ -2,12 +2,14 @@
 
 #include <array>
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cstdio>
 #include <ctime>
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 
 namespace kumo::apis {
 namespace {
@@ -120,26 +122,59 @@ json::object StringMap(const std::map<std::string, std::string>& map, const json
   return out;
 }
 
+// JSON text writing for the 2.0 event (written directly: building a tree to
+// serialize it cost more than the rest of the gateway's work).
+using Members = std::vector<std::pair<std::string, std::string>>;
+
+// `"key":`, after a comma unless it opens its object.
+void Key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out += ',';
+  AppendJsonString(key, out);
+  out += ':';
+}
+
+void StringMember(std::string& out, std::string_view key, std::string_view value) {
+  Key(out, key);
+  AppendJsonString(value, out);
+}
+
+// Adds `name`, or appends ",value" to it when present: how 2.0 folds
+// repeated headers and query parameters.
+void Fold(Members& members, std::string name, std::string_view value) {
+  for (auto& [n, v] : members) {
+    if (n == name) {
+      v.append(",").append(value);
+      return;
+    }
+  }
+  members.emplace_back(std::move(name), std::string(value));
+}
+
+// Adds `name`, or replaces its value when present (the last one wins).
+void Assign(Members& members, const std::string& name, const std::string& value) {
+  for (auto& [n, v] : members) {
+    if (n == name) {
+      v = value;
+      return;
+    }
+  }
+  members.emplace_back(name, value);
+}
+
+void AppendMembers(const Members& members, std::string& out) {
+  out += '{';
+  for (const auto& [name, value] : members) StringMember(out, name, value);
+  out += '}';
+}
+
 // Splits "a=1; b=2" into cookies.
-void AppendCookies(std::string_view header, json::array& out) {
+void SplitCookies(std::string_view header, std::vector<std::string_view>& out) {
   while (!header.empty()) {
     size_t sep = header.find("; ");
     std::string_view cookie = header.substr(0, sep);
-    if (!cookie.empty()) out.emplace_back(cookie);
+    if (!cookie.empty()) out.push_back(cookie);
     if (sep == std::string_view::npos) break;
     header.remove_prefix(sep + 2);
-  }
-}
-
-// Sets `key` to `value`, or appends ",value" when it is already set (how 2.0
-// folds repeated headers and query parameters).
-void SetOrJoin(json::object& obj, std::string_view key, std::string_view value) {
-  if (json::value* prior = obj.if_contains(key)) {
-    std::string joined(prior->as_string());
-    joined.append(",").append(value);
-    *prior = joined;
-  } else {
-    obj[key] = value;
   }
 }
 
@@ -238,62 +273,102 @@ std::string NewApiRequestId() {
   return Base64Encode(bytes);
 }
 
-json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input,
-                               json::storage_ptr sp) {
+std::string ProxyEventV2Text(const edge::Request& request, const ProxyEventInput& input) {
   std::vector<AddedHeader> added = GatewayHeaders(request, input);
-  json::array cookies(sp);
-  json::object headers(request.headers.fields().size() + added.size(), sp);
+  std::vector<std::string_view> cookies;
+  Members headers;
+  headers.reserve(request.headers.fields().size() + added.size());
   for (const auto& [name, value] : request.headers.fields()) {
     if (edge::EqualsIgnoreCase(name, "cookie")) {
-      AppendCookies(value, cookies);
+      SplitCookies(value, cookies);
       continue;
     }
     if (IsGatewayHeader(name, added)) continue;
-    SetOrJoin(headers, Lower(name), value);
+    Fold(headers, Lower(name), value);
   }
-  for (const AddedHeader& h : added) headers[h.v2_name] = h.value;
+  for (const AddedHeader& h : added) Fold(headers, std::string(h.v2_name), h.value);
 
-  json::object http(5, sp);
-  http["method"] = request.method;
-  std::string path = EventPath(request.raw_path);
-  http["path"] = path;
-  http["protocol"] = "HTTP/1.1";
-  http["sourceIp"] = SourceIp(request.remote_address);
-  http["userAgent"] = request.headers.Get("user-agent").value_or("");
-
-  json::object context = ContextHead(input, sp);
-  context["http"] = std::move(http);
-  context["requestId"] = input.request_id;
-  context["routeKey"] = input.route_key;
-  context["stage"] = input.stage;
-  context["time"] = FormatRequestTime(input.time_ms);
-  context["timeEpoch"] = input.time_ms;
-
-  json::object event(12, sp);
-  event["version"] = "2.0";
-  event["routeKey"] = input.route_key;
-  event["rawPath"] = std::move(path);
-  event["rawQueryString"] = request.raw_query;
-  if (!cookies.empty()) event["cookies"] = std::move(cookies);
-  event["headers"] = std::move(headers);
+  const std::string path = EventPath(request.raw_path);
+  std::string out;
+  out.reserve(1024 + request.body.size() * 4 / 3);
+  out += '{';
+  StringMember(out, "version", "2.0");
+  StringMember(out, "routeKey", input.route_key);
+  StringMember(out, "rawPath", path);
+  StringMember(out, "rawQueryString", request.raw_query);
+  if (!cookies.empty()) {
+    Key(out, "cookies");
+    out += '[';
+    for (size_t i = 0; i < cookies.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendJsonString(cookies[i], out);
+    }
+    out += ']';
+  }
+  Key(out, "headers");
+  AppendMembers(headers, out);
   if (!request.query.empty()) {
-    json::object query(sp);
-    for (const auto& [k, v] : request.query) SetOrJoin(query, k, v);
-    event["queryStringParameters"] = std::move(query);
+    Members query;
+    for (const auto& [k, v] : request.query) Fold(query, k, v);
+    Key(out, "queryStringParameters");
+    AppendMembers(query, out);
   }
-  event["requestContext"] = std::move(context);
+
+  Key(out, "requestContext");
+  out += '{';
+  StringMember(out, "accountId", input.account_id);
+  StringMember(out, "apiId", input.api_id);
+  if (input.authorizer) {
+    Key(out, "authorizer");
+    out += json::serialize(*input.authorizer);
+  }
+  StringMember(out, "domainName", input.domain_name);
+  StringMember(out, "domainPrefix", DomainPrefix(input.domain_name));
+  Key(out, "http");
+  out += '{';
+  StringMember(out, "method", request.method);
+  StringMember(out, "path", path);
+  StringMember(out, "protocol", "HTTP/1.1");
+  StringMember(out, "sourceIp", SourceIp(request.remote_address));
+  StringMember(out, "userAgent", request.headers.Get("user-agent").value_or(""));
+  out += '}';
+  StringMember(out, "requestId", input.request_id);
+  StringMember(out, "routeKey", input.route_key);
+  StringMember(out, "stage", input.stage);
+  StringMember(out, "time", FormatRequestTime(input.time_ms));
+  Key(out, "timeEpoch");
+  out += std::to_string(input.time_ms);
+  out += '}';
+
   bool base64 = false;
   if (!request.body.empty()) {
     auto [body, encoded] = EncodeBody(request);
-    event["body"] = std::move(body);
+    StringMember(out, "body", body);
     base64 = encoded;
   }
-  if (!input.path_parameters.empty())
-    event["pathParameters"] = StringMap(input.path_parameters, sp);
-  event["isBase64Encoded"] = base64;
-  if (!input.stage_variables.empty())
-    event["stageVariables"] = StringMap(input.stage_variables, sp);
-  return event;
+  if (!input.path_parameters.empty()) {
+    Members params;
+    for (const auto& [k, v] : input.path_parameters) Assign(params, k, v);
+    Key(out, "pathParameters");
+    AppendMembers(params, out);
+  }
+  Key(out, "isBase64Encoded");
+  out += base64 ? "true" : "false";
+  if (!input.stage_variables.empty()) {
+    Key(out, "stageVariables");
+    out += '{';
+    for (const auto& [k, v] : input.stage_variables) StringMember(out, k, v);
+    out += '}';
+  }
+  out += '}';
+  return out;
+}
+
+json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInput& input,
+                               json::storage_ptr sp) {
+  json::parse_options options;
+  options.max_depth = 1000;  // an authorizer's context may nest deeper than Boost's default
+  return json::parse(ProxyEventV2Text(request, input), std::move(sp), options).as_object();
 }
 
 json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input,
@@ -396,13 +471,12 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
 
 std::string BuildProxyEvent(PayloadFormat format, const edge::Request& request,
                             const ProxyEventInput& input) {
-  // The event is built and serialized once: its nodes come from one
-  // monotonic buffer (on the stack for a usual request) instead of a malloc each.
+  if (format == PayloadFormat::kV2) return ProxyEventV2Text(request, input);
+  // 1.0 is built as a tree, its nodes from one monotonic buffer (on the
+  // stack for a usual request) instead of a malloc each.
   unsigned char buffer[8192];
   json::monotonic_resource resource(buffer, sizeof buffer);
-  json::storage_ptr sp(&resource);
-  return json::serialize(format == PayloadFormat::kV2 ? BuildProxyEventV2(request, input, sp)
-                                                      : BuildProxyEventV1(request, input, sp));
+  return json::serialize(BuildProxyEventV1(request, input, json::storage_ptr(&resource)));
 }
 
 }  // namespace kumo::apis

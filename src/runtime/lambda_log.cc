@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "common/clock.h"
+#include "common/json_text.h"
 
 namespace kumo::runtime {
 
@@ -70,34 +71,7 @@ std::string TimeoutLogLine(int64_t epoch_millis, std::string_view request_id, in
 
 std::string JsonQuote(std::string_view text) {
   std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  AppendJsonString(text, out);
   return out;
 }
 

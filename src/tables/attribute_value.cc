@@ -7,13 +7,15 @@
 #include <iterator>
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 
 namespace kumo::tables {
 namespace {
 
-constexpr std::string_view kShortNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
-constexpr std::string_view kLongNames[] = {"STRING", "NUMBER",     "BINARY",     "BOOLEAN",
-                                           "NULL",   "MAP",        "LIST",       "STRING_SET",
+constexpr std::string_view kShortNames[] = {"S", "N", "B",  "BOOL", "NULL",
+                                            "M", "L", "SS", "NS",   "BS"};
+constexpr std::string_view kLongNames[] = {"STRING",     "NUMBER",    "BINARY", "BOOLEAN",
+                                           "NULL",       "MAP",       "LIST",   "STRING_SET",
                                            "NUMBER_SET", "BINARY_SET"};
 
 Error SerializationError(std::string message) {
@@ -22,7 +24,8 @@ Error SerializationError(std::string message) {
 
 // AWS's JSON deserializer names the token it could not convert.
 Error WrongJsonType(const boost::json::value& v, std::string_view want) {
-  if (v.is_object()) return SerializationError("Start of structure or map found where not expected.");
+  if (v.is_object())
+    return SerializationError("Start of structure or map found where not expected.");
   if (v.is_array()) return SerializationError("Start of list found where not expected");
   std::string_view token = "VALUE_NULL";
   if (v.is_string()) token = "STRING_VALUE";
@@ -78,12 +81,14 @@ Result<AttributeValue> StringSetFromJson(const boost::json::value& v, AttrType t
   const boost::json::array& array = v.get_array();
   bool binary = type == AttrType::kBS;
   if (array.empty()) {
-    return InvalidParam(binary ? "Binary sets should not be empty" : "An string set  may not be empty");
+    return InvalidParam(binary ? "Binary sets should not be empty"
+                               : "An string set  may not be empty");
   }
   std::vector<std::string> elements;
   elements.reserve(array.size());
   for (const auto& element : array) {
-    KUMO_ASSIGN_OR_RETURN(std::string s, binary ? BinaryFromJson(element) : StringFromJson(element));
+    KUMO_ASSIGN_OR_RETURN(std::string s,
+                          binary ? BinaryFromJson(element) : StringFromJson(element));
     if (s.empty()) {
       return InvalidParam(binary ? "Binary sets may not contain null or empty values"
                                  : "An string set may not have a empty string as a member");
@@ -109,7 +114,8 @@ Result<AttributeValue> NumberSetFromJson(const boost::json::value& v) {
     elements.push_back(n);
   }
   std::sort(elements.begin(), elements.end());
-  if (HasAdjacentDuplicate(elements)) return InvalidArgument("Input collection contains duplicates");
+  if (HasAdjacentDuplicate(elements))
+    return InvalidArgument("Input collection contains duplicates");
   return AttributeValue::NS(std::move(elements));
 }
 
@@ -144,7 +150,8 @@ Result<AttributeValue> ParseTyped(AttrType type, const boost::json::value& v, in
       return AttributeValue::Bool(v.get_bool());
     case AttrType::kNull:
       if (!v.is_bool()) return WrongJsonType(v, "Boolean");
-      if (!v.get_bool()) return InvalidParam("Null attribute value types must have the value of true");
+      if (!v.get_bool())
+        return InvalidParam("Null attribute value types must have the value of true");
       return AttributeValue::Null();
     case AttrType::kM: {
       if (depth >= kMaxNestingDepth) {
@@ -294,7 +301,8 @@ bool SetContains(const AttributeValue& set, const AttributeValue& element) {
   switch (set.type()) {
     case AttrType::kSS:
     case AttrType::kBS:
-      if (element.type() != (set.type() == AttrType::kSS ? AttrType::kS : AttrType::kB)) return false;
+      if (element.type() != (set.type() == AttrType::kSS ? AttrType::kS : AttrType::kB))
+        return false;
       return std::binary_search(set.strings().begin(), set.strings().end(), element.str());
     case AttrType::kNS:
       return element.type() == AttrType::kN &&
@@ -365,42 +373,7 @@ boost::json::object ItemToJson(const Item& item) {
   return out;
 }
 
-void AppendQuotedJson(std::string_view text, std::string& out) {
-  // Runs of characters that need no escaping are copied whole: on the
-  // GetItem path most strings have no escapes at all.
-  static constexpr auto kNeedsEscape = [] {
-    std::array<bool, 256> table{};
-    for (int c = 0; c < 0x20; ++c) table[c] = true;
-    table['"'] = table['\\'] = true;
-    return table;
-  }();
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + text.size() + 2);
-  out += '"';
-  const char* p = text.data();
-  const char* end = p + text.size();
-  while (p < end) {
-    const char* run = p;
-    while (p < end && !kNeedsEscape[static_cast<unsigned char>(*p)]) ++p;
-    out.append(run, p - run);
-    if (p == end) break;
-    unsigned char c = static_cast<unsigned char>(*p++);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out.append(escape, sizeof(escape));
-      }
-    }
-  }
-  out += '"';
-}
+void AppendQuotedJson(std::string_view text, std::string& out) { AppendJsonString(text, out); }
 
 void AppendJsonText(const AttributeValue& value, std::string& out) {
   out += "{\"";

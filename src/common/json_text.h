@@ -1,0 +1,16 @@
+// Writing JSON text directly, for hot paths that would otherwise build a
+// Boost.JSON tree only to serialize it.
+// Thread-safety: free functions, no shared state.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kumo {
+
+// Appends `text` as a quoted JSON string: '"' and '\\' escaped, control
+// characters as \n, \t, ... or \u00XX, every other byte as is (as Boost.JSON
+// writes strings).
+void AppendJsonString(std::string_view text, std::string& out);
+
+}  // namespace kumo

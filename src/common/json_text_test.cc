@@ -1,0 +1,32 @@
+#include "common/json_text.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace kumo {
+namespace {
+
+// What AppendJsonString writes parses back to the same bytes, and matches
+// Boost.JSON's own serializer, for every single byte and some mixtures.
+TEST(JsonTextTest, StringsRoundTripAndMatchBoostJson) {
+  std::vector<std::string> samples = {"", "plain", "quote \" and backslash \\", "tab\tnew\nline\r",
+                                      "\b\f\x01\x1f\x7f", "utf-8 \xc3\xa9\xe2\x82\xac"};
+  for (int c = 0; c < 128; ++c) samples.push_back(std::string(1, static_cast<char>(c)));
+  for (const std::string& s : samples) {
+    std::string out;
+    AppendJsonString(s, out);
+    EXPECT_EQ(boost::json::parse(out).as_string(), s) << out;
+    EXPECT_EQ(out, boost::json::serialize(boost::json::string_view(s))) << s;
+  }
+}
+
+TEST(JsonTextTest, AppendsToWhatIsThere) {
+  std::string out = "{\"a\":";
+  AppendJsonString("x", out);
+  EXPECT_EQ(out, "{\"a\":\"x\"");
+}
+
+}  // namespace
+}  // namespace kumo
