@@ -41,7 +41,7 @@ class NodeColdPathTest(RuntimeCase):
         """}
         api, proc = self.start("index.handler", files)
         self.assertEqual(self.invoke(api, {}).json(), [])
-        self.assertIn("\tINFO\tlogged\n", proc.stdout())
+        proc.wait_stdout("\tINFO\tlogged\n")
         self.assertEqual(proc.stderr(), "", "no warning (process.binding is not deprecated at run time)")
 
     def test_net_transport_loads_net(self):

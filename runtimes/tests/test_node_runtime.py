@@ -225,7 +225,7 @@ class NodeRuntimeTest(CommonRuntimeTests, RuntimeCase):
         self.assertEqual(self.invoke(api, {}).json(), "ok")
         self.assertIsNone(proc.proc.poll())
         self.assert_log_line(
-            proc.stdout(),
+            proc.wait_stdout("\tERROR\tInvoke Error \t"),
             rf"^{ISO_MILLIS}\t{posted.request_id}\tERROR\tInvoke Error \t\{{\"errorType\":\"Error\",\"errorMessage\":\"boom\"")
 
     def test_thrown_non_error_values(self):
@@ -404,7 +404,7 @@ class NodeRuntimeTest(CommonRuntimeTests, RuntimeCase):
         }
         api, proc = self.start("index.handler", files)
         request_id = self.invoke(api, {}).request_id
-        out = proc.stdout()
+        out = proc.wait_stdout("two\rlines")  # the last line the handler writes
         self.assert_log_line(out, rf"^{ISO_MILLIS}\tundefined\tINFO\tloading$")
         for level, text in [("INFO", "hello world"), ("INFO", "info"), ("WARN", "warn"),
                             ("ERROR", "error"), ("DEBUG", "debug"), ("INFO", "two\rlines")]:
@@ -424,7 +424,8 @@ class NodeRuntimeTest(CommonRuntimeTests, RuntimeCase):
         api, proc = self.start("index.handler", files,
                                AWS_LAMBDA_LOG_FORMAT="JSON", AWS_LAMBDA_LOG_LEVEL="WARN")
         request_id = self.invoke(api, {}).request_id
-        records = [json.loads(line) for line in proc.stdout().splitlines() if line]
+        out = proc.wait_stdout("as json")  # in the last record the handler writes
+        records = [json.loads(line) for line in out.splitlines() if line]
         self.assertNotIn("dropped below WARN", proc.stdout())
         warn = next(r for r in records if r["level"] == "WARN")
         self.assertEqual((warn["requestId"], warn["message"]), (request_id, "kept 1"))

@@ -196,7 +196,7 @@ class PythonRuntimeTest(CommonRuntimeTests, RuntimeCase):
         self.assertIn(
             f"[ERROR] ValueError: bad value\rTraceback (most recent call last):\r"
             f'{nbsp * 2}File "{app}", line 3, in handler\r{nbsp * 4}raise ValueError("bad value")\n',
-            proc.stdout())
+            proc.wait_stdout("[ERROR] ValueError: bad value"))
 
     def test_error_with_empty_message(self):
         files = {"app.py": "def handler(e, c):\n    raise KeyError\n"}
@@ -276,7 +276,7 @@ class PythonRuntimeTest(CommonRuntimeTests, RuntimeCase):
         }
         api, proc = self.start("app.handler", files)
         request_id = self.invoke(api, {}).request_id
-        out = proc.stdout()
+        out = proc.wait_stdout("still lambda format")  # the last line the handler writes
         self.assert_log_line(out, "^" + LOG_PREFIX.format(level="WARNING", request_id="") + "loading$")
         self.assert_log_line(out, r"^plain print$")
         for level, text in [("INFO", "hello world"), ("ERROR", "child error"),
@@ -316,7 +316,8 @@ class PythonRuntimeTest(CommonRuntimeTests, RuntimeCase):
         api, proc = self.start("app.handler", files,
                                AWS_LAMBDA_LOG_FORMAT="JSON", AWS_LAMBDA_LOG_LEVEL="WARN")
         request_id = self.invoke(api, {}).request_id
-        records = [json.loads(line) for line in proc.stdout().split("\n") if line]
+        out = proc.wait_stdout("ValueError")  # the last record: the invocation's error
+        records = [json.loads(line) for line in out.split("\n") if line]
         self.assertNotIn("dropped below WARN", proc.stdout())
         warn = records[0]
         self.assertRegex(warn.pop("timestamp"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
