@@ -4,6 +4,7 @@
 
 #include "apis/control_validation.h"
 #include "common/json.h"
+#include "common/json_members.h"
 
 namespace kumo::apis {
 namespace {
@@ -13,11 +14,6 @@ namespace json = boost::json;
 Error TypeError(std::string_view key, std::string_view want) {
   return BadRequest("Invalid value for '" + std::string(key) + "': it must be " +
                     std::string(want));
-}
-
-const json::value* Member(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v == nullptr || v->is_null() ? nullptr : v;
 }
 
 // common/json.h answers type errors as SerializationException; API Gateway
@@ -67,43 +63,21 @@ Result<std::optional<bool>> OptBool(const json::object& o, std::string_view key)
 }
 
 Result<std::optional<double>> OptDouble(const json::object& o, std::string_view key) {
-  const json::value* v = Member(o, key);
-  if (v == nullptr) return std::optional<double>();
-  if (!v->is_number()) return TypeError(key, "a number");
-  return std::optional<double>(v->to_number<double>());
+  return GetDouble(o, key, TypeError);
 }
 
 Result<std::optional<std::vector<std::string>>> OptStringList(const json::object& o,
                                                               std::string_view key) {
-  const json::value* v = Member(o, key);
-  if (v == nullptr) return std::optional<std::vector<std::string>>();
-  if (!v->is_array()) return TypeError(key, "a list of strings");
-  std::vector<std::string> out;
-  for (const json::value& e : v->as_array()) {
-    if (!e.is_string()) return TypeError(key, "a list of strings");
-    out.emplace_back(e.as_string());
-  }
-  return std::optional<std::vector<std::string>>(std::move(out));
+  return GetStringList(o, key, TypeError);
 }
 
 Result<std::optional<std::map<std::string, std::string>>> OptStringMap(const json::object& o,
                                                                        std::string_view key) {
-  const json::value* v = Member(o, key);
-  if (v == nullptr) return std::optional<std::map<std::string, std::string>>();
-  if (!v->is_object()) return TypeError(key, "a map of strings");
-  std::map<std::string, std::string> out;
-  for (const auto& kv : v->as_object()) {
-    if (!kv.value().is_string()) return TypeError(key, "a map of strings");
-    out[std::string(kv.key())] = std::string(kv.value().as_string());
-  }
-  return std::optional<std::map<std::string, std::string>>(std::move(out));
+  return GetStringMap(o, key, TypeError);
 }
 
 Result<const json::object*> OptObject(const json::object& o, std::string_view key) {
-  const json::value* v = Member(o, key);
-  if (v == nullptr) return static_cast<const json::object*>(nullptr);
-  if (!v->is_object()) return TypeError(key, "a structure");
-  return &v->as_object();
+  return GetObject(o, key, TypeError);
 }
 
 Status ApplyCors(const json::object& o, CorsConfig& cors) {

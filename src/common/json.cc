@@ -3,16 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "common/json_members.h"
+
 namespace kumo {
-namespace {
-
-Error TypeError(std::string_view key, std::string_view want) {
-  return Error{400, "SerializationException",
-               "Value for '" + std::string(key) + "' must be " + std::string(want)};
-}
-
-}  // namespace
-
 Result<boost::json::object> ParseJsonObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return boost::json::object();
   boost::system::error_code ec;
@@ -21,7 +14,8 @@ Result<boost::json::object> ParseJsonObject(std::string_view body) {
   options.max_depth = 160;
   boost::json::value v = boost::json::parse(body, ec, {}, options);
   if (ec) return Error{400, "SerializationException", "Malformed JSON: " + ec.message()};
-  if (!v.is_object()) return Error{400, "SerializationException", "Request body must be a JSON object"};
+  if (!v.is_object())
+    return Error{400, "SerializationException", "Request body must be a JSON object"};
   return std::move(v.as_object());
 }
 
@@ -30,7 +24,7 @@ std::string ToJson(const boost::json::value& value) { return boost::json::serial
 Result<std::optional<std::string>> GetString(const boost::json::object& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->value().is_null()) return std::optional<std::string>();
-  if (!it->value().is_string()) return TypeError(key, "a string");
+  if (!it->value().is_string()) return SerializationTypeError(key, "a string");
   return std::optional<std::string>(std::string(it->value().as_string()));
 }
 
@@ -45,13 +39,13 @@ Result<std::optional<int64_t>> GetInt(const boost::json::object& obj, std::strin
   if (v.is_double() && v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double()))) {
     return std::optional<int64_t>(static_cast<int64_t>(v.as_double()));
   }
-  return TypeError(key, "an integer");
+  return SerializationTypeError(key, "an integer");
 }
 
 Result<std::optional<bool>> GetBool(const boost::json::object& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->value().is_null()) return std::optional<bool>();
-  if (!it->value().is_bool()) return TypeError(key, "a boolean");
+  if (!it->value().is_bool()) return SerializationTypeError(key, "a boolean");
   return std::optional<bool>(it->value().as_bool());
 }
 

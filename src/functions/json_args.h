@@ -14,17 +14,10 @@
 #include <vector>
 
 #include "common/json.h"
+#include "common/json_members.h"
 #include "common/status.h"
 
 namespace kumo::functions {
-
-Result<std::optional<std::map<std::string, std::string>>> GetStringMap(
-    const boost::json::object& obj, std::string_view key);
-Result<std::optional<std::vector<std::string>>> GetStringList(const boost::json::object& obj,
-                                                              std::string_view key);
-// nullptr when absent or null.
-Result<const boost::json::object*> GetObject(const boost::json::object& obj, std::string_view key);
-Result<std::optional<double>> GetDouble(const boost::json::object& obj, std::string_view key);
 
 // An integer query parameter; nullopt when absent. `field` is the model's
 // member name as AWS echoes it ("maxItems"); the range is checked.
