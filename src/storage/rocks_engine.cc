@@ -45,11 +45,18 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.cache_index_and_filter_blocks = true;  // bounded memory, counted in the cache
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // A hash index in each data block: a point read (GetItem, a condition's
+  // old item) finds its key without the binary search over restart points.
+  table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
 
   rocksdb::ColumnFamilyOptions family;
   family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   family.compression = BestCompression();
   family.write_buffer_size = kMemtableBytesPerFamily;
+  // A bloom filter over the memtable's whole keys: a point read of a key
+  // that is not among the recent writes skips the skiplist search.
+  family.memtable_whole_key_filtering = true;
+  family.memtable_prefix_bloom_size_ratio = 0.02;
   family.level_compaction_dynamic_level_bytes = true;
   return family;
 }

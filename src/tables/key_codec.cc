@@ -210,15 +210,16 @@ Result<std::string> ItemKeyFromItem(const KeySchema& schema, const Item& item) {
 }
 
 Result<std::string> ItemKeyFromKey(const KeySchema& schema, const Item& key) {
-  const Error mismatch = InvalidArgument("The provided key element does not match the schema");
-  if (key.size() != (schema.sort ? 2u : 1u)) return mismatch;
+  // Built only on failure: the message would cost an allocation per lookup.
+  auto mismatch = [] { return InvalidArgument("The provided key element does not match the schema"); };
+  if (key.size() != (schema.sort ? 2u : 1u)) return mismatch();
   auto partition = key.find(schema.partition.name);
-  if (partition == key.end() || partition->second.type() != schema.partition.type) return mismatch;
+  if (partition == key.end() || partition->second.type() != schema.partition.type) return mismatch();
   KUMO_RETURN_IF_ERROR(ValidateKeyValue(schema.partition, partition->second, true));
   const AttributeValue* sort = nullptr;
   if (schema.sort) {
     auto it = key.find(schema.sort->name);
-    if (it == key.end() || it->second.type() != schema.sort->type) return mismatch;
+    if (it == key.end() || it->second.type() != schema.sort->type) return mismatch();
     KUMO_RETURN_IF_ERROR(ValidateKeyValue(*schema.sort, it->second, false));
     sort = &it->second;
   }

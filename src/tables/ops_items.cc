@@ -136,6 +136,9 @@ void GetItem(const OpCallPtr& call) {
   if (!stored.ok()) return call->Fail(stored.error());
 
   std::string body = "{";
+  // The item's JSON is about twice its stored size (type tags, quotes): one
+  // allocation instead of the string's doubling steps.
+  body.reserve(128 + (stored->has_value() ? 2 * (*stored)->size() : 0));
   const CapacityMode capacity = CapacityModeOf(input);
   std::optional<Item> decoded;
   if (stored->has_value() && (projection || capacity != CapacityMode::kNone)) {
