@@ -107,7 +107,8 @@ TEST_F(ApisOpsTest, GetApisPages) {
   std::string token;
   int pages = 0;
   do {
-    Reply r = Call("GET", "/v2/apis?maxResults=2" + (token.empty() ? "" : "&nextToken=" + token));
+    std::string query = token.empty() ? "" : "&nextToken=" + edge::PercentEncode(token, false);
+    Reply r = Call("GET", "/v2/apis?maxResults=2" + query);
     ASSERT_EQ(r.status, 200) << r.body;
     json::object o = r.Json();
     EXPECT_LE(o["items"].as_array().size(), 2u);

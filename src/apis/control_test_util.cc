@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/encoding.h"
+#include "edge/request_target.h"
 
 namespace kumo::apis::testing {
 namespace {
@@ -83,13 +84,7 @@ Reply ControlTest::Call(const std::string& method, const std::string& target,
   edge::Request& r = call.request;
   r.method = method;
   r.target = target;
-  size_t q = target.find('?');
-  r.raw_path = target.substr(0, q);
-  r.path = edge::PercentDecode(r.raw_path, false).value_or(r.raw_path);
-  if (q != std::string::npos) {
-    r.raw_query = target.substr(q + 1);
-    r.query = edge::ParseQueryString(r.raw_query, false);
-  }
+  edge::SplitTarget(r);
   if (!host.empty()) r.headers.Set("Host", host);
   if (!body.empty()) r.body = json::serialize(body);
   r.request_id = NewUuid();

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/encoding.h"
+#include "edge/request_target.h"
 #include "edge/sigv4.h"
 
 namespace kumo::cli {
@@ -56,14 +57,8 @@ struct AwsClient::Impl {
     std::string amz_date = FormatAmzDate(now);
     edge::Request req;
     req.method = method;
-    size_t q = path.find('?');
-    req.raw_path = path.substr(0, q);
-    req.path = edge::PercentDecode(req.raw_path, false).value_or(req.raw_path);
-    if (q != std::string::npos) {
-      req.raw_query = path.substr(q + 1);
-      req.query = edge::ParseQueryString(req.raw_query, false);
-    }
     req.target = path;
+    edge::SplitTarget(req);
     req.body = body;
     req.headers.Set("host", host + ":" + port);
     req.headers.Set("x-amz-date", amz_date);

@@ -16,6 +16,8 @@
 #include <mutex>
 #include <optional>
 
+#include "edge/request_target.h"
+
 namespace kumo::edge {
 
 namespace asio = boost::asio;
@@ -183,20 +185,6 @@ class RequestParser final : public http::basic_parser<true> {
   http::verb method_ = http::verb::unknown;
   bool expects_continue_ = false;
 };
-
-// Fills the path and query members of `r` from its target.
-void SplitTarget(Request& r) {
-  size_t q = r.target.find('?');
-  r.raw_path.assign(r.target, 0, q);
-  if (q != std::string::npos) r.raw_query.assign(r.target, q + 1);
-  if (r.raw_path.find('%') == std::string::npos) {
-    r.path = r.raw_path;
-  } else {
-    auto decoded = PercentDecode(r.raw_path, false);
-    r.path = decoded ? std::move(*decoded) : r.raw_path;
-  }
-  if (!r.raw_query.empty()) r.query = ParseQueryString(r.raw_query, true);
-}
 
 // One TCP connection: read a request, hand it to the handler, write the
 // answer, repeat while keep-alive. Everything runs on its context's thread.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/encoding.h"
+#include "edge/request_target.h"
 #include "functions/testing/test_zip.h"
 
 namespace kumo::functions::testing {
@@ -89,13 +90,7 @@ std::shared_ptr<RecordingSink> ServiceTest::Send(
   edge::Request& r = call.request;
   r.method = method;
   r.target = target;
-  size_t q = target.find('?');
-  r.raw_path = target.substr(0, q);
-  r.path = edge::PercentDecode(r.raw_path, false).value_or(r.raw_path);
-  if (q != std::string::npos) {
-    r.raw_query = target.substr(q + 1);
-    r.query = edge::ParseQueryString(r.raw_query, false);
-  }
+  edge::SplitTarget(r);
   r.headers.Set("Host", "localhost:4566");
   for (const auto& [k, v] : headers) r.headers.Set(k, v);
   r.body = body;
