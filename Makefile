@@ -45,6 +45,7 @@ bench-tables: build
 	bash bench/tables/run
 
 bench-apis: build
+	bash bench/apis/cost
 	bash bench/apis/run
 
 clean:

@@ -49,14 +49,21 @@ SOURCE = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });\n'
 ECHO_SOURCE = "exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });\n"
 
 
-def wrk(port, connections, seconds, path, lua, host=None, env=None):
-    """Runs wrk (1 thread); returns (requests/s, p50 ms, p99 ms, bad answers)."""
+def wrk_start(port, connections, seconds, path, lua, host=None, env=None):
+    """Starts wrk (1 thread); wrk_result reads what it measured."""
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
            "-s", lua]
     if host:
         cmd += ["-H", f"Host: {host}"]
-    out = subprocess.run(cmd + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                         check=True, env=dict(os.environ, **(env or {}))).stdout
+    return subprocess.Popen(cmd + [f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE,
+                            text=True, env=dict(os.environ, **(env or {})))
+
+
+def wrk_result(proc):
+    """(requests/s, p50 ms, p99 ms, bad answers) of a wrk_start."""
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, out)
 
     def ms(label):
         m = re.search(r"^\s*" + label + r"%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -65,9 +72,22 @@ def wrk(port, connections, seconds, path, lua, host=None, env=None):
 
     errors = re.search(r"Socket errors:.*", out)
     if errors:
-        print(f"  wrk {path} -c{connections}: {errors.group(0)}", file=sys.stderr)
+        print(f"  {' '.join(proc.args[-3:])}: {errors.group(0)}", file=sys.stderr)
     bad = int(re.search(r"^bad=(\d+)$", out, re.M).group(1))
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99"), bad
+
+
+def wrk(port, connections, seconds, *path_args):
+    """Runs wrk (1 thread); returns (requests/s, p50 ms, p99 ms, bad answers)."""
+    return wrk_result(wrk_start(port, connections, seconds, *path_args))
+
+
+def wrk_together(port, connections, seconds, a, b):
+    """Two wrk at once, `connections` each, on path arguments `a` and `b`:
+    both see the same host at the same moment, so its drift cancels out of
+    the ratio of their figures."""
+    started = [wrk_start(port, connections, seconds, *a), wrk_start(port, connections, seconds, *b)]
+    return tuple(wrk_result(p) for p in started)
 
 
 def create(kumo, connections):
@@ -146,6 +166,7 @@ def main():
         wrk(kumo.port, n, 3, *paths["api"])
         before = counters(kumo)
         figures = {}  # (path, connections) -> [(rps, p50, p99, bad) per round]
+        together = []  # per round: (API, direct) figures, n/2 connections each, at once
         for r in range(args.rounds):
             runs = [("api", 1), ("path", 1), ("direct", 1), ("event", 1),
                     ("api", n), ("direct", n), ("event", n)]
@@ -154,6 +175,12 @@ def main():
             for which, conns in runs:
                 result = wrk(kumo.port, conns, args.duration, *paths[which])
                 figures.setdefault((which, conns), []).append(result)
+            if n >= 2:  # who starts first alternates too: it gains ~2%
+                pair = (paths["api"], paths["direct"])
+                if r % 2:
+                    together.append(wrk_together(kumo.port, n // 2, args.duration, *pair[::-1])[::-1])
+                else:
+                    together.append(wrk_together(kumo.port, n // 2, args.duration, *pair))
         after = counters(kumo)
     finally:
         kumo.stop()
@@ -200,6 +227,16 @@ def main():
         gateway = mean_ms("api", conns) - mean_ms("event", conns)
         print(f"        of the mean {mean_ms('api', conns) - mean_ms('direct', conns):+.3f} ms: "
               f"the bigger event {event:+.3f} ms, the gateway itself {gateway:+.3f} ms")
+    if together:
+        shares = [a[0] / d[0] for a, d in together]
+        share = statistics.median(shares)
+        added = round(statistics.median(a[1] - d[1] for a, d in together), 3)
+        print(f"API and direct at once, {n // 2} conn each (the same moment of the host for both): "
+              f"API {statistics.median(a[0] for a, _ in together):.0f} req/s, "
+              f"direct {statistics.median(d[0] for _, d in together):.0f} req/s")
+        print(f"        API - direct: p50 {added:+.3f} ms (target <= +0.2: {verdict(added <= 0.2)}), "
+              f"throughput {share:.2f}x (target >= 0.9x: {verdict(share >= 0.9)}) "
+              f"[{' '.join(f'{x:.2f}' for x in shares)}]")
     cold = after["kumo_function_cold_starts_total"] - before["kumo_function_cold_starts_total"]
     throttled = after["kumo_function_throttles_total"] - before["kumo_function_throttles_total"]
     print(f"during the figures: {cold:.0f} cold starts, {throttled:.0f} throttles "
@@ -208,6 +245,7 @@ def main():
     print("load average (1/5/15 min): before " + " ".join(f"{x:.2f}" for x in load_before) +
           ", after " + " ".join(f"{x:.2f}" for x in load_after) + f"; {os.cpu_count()} cores")
     bad = sum(f[3] for results in figures.values() for f in results)
+    bad += sum(f[3] for pair in together for f in pair)
     if bad or cold or throttled:
         print(f"FAILED: {bad} bad answers, {cold:.0f} cold starts, {throttled:.0f} throttles")
         return 1

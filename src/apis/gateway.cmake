@@ -8,3 +8,10 @@ kumo_module(apis
 kumo_test(apis_gateway_test
   SOURCES deadlines_test.cc
   DEPS kumo_apis)
+
+# bench/apis/cost: the gateway's own work per request next to a direct
+# Invoke's, in process (bench/apis/gateway_cost.cc; not a test).
+add_executable(apis_gateway_cost ${CMAKE_SOURCE_DIR}/bench/apis/gateway_cost.cc
+               ${CMAKE_SOURCE_DIR}/src/functions/testing/test_zip.cc
+               ${CMAKE_SOURCE_DIR}/src/functions/testing/service_fixture.cc)
+target_link_libraries(apis_gateway_cost PRIVATE kumo_apis GTest::gtest GTest::gmock GTest::gtest_main)

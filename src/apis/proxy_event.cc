@@ -70,44 +70,57 @@ std::pair<std::string, bool> EncodeBody(const edge::Request& request) {
   return {Base64Encode(request.body), true};
 }
 
-std::string DomainPrefix(std::string_view domain_name) {
-  return std::string(domain_name.substr(0, domain_name.find('.')));
+std::string_view DomainPrefix(std::string_view domain_name) {
+  return domain_name.substr(0, domain_name.find('.'));
 }
 
 // A header that API Gateway adds, in the casing of each payload format.
 struct AddedHeader {
   std::string_view v2_name;
   std::string_view v1_name;
-  std::string value;
+  std::string_view value;
 };
 
-std::vector<AddedHeader> GatewayHeaders(const edge::Request& request,
-                                        const ProxyEventInput& input) {
-  std::vector<AddedHeader> out;
-  std::string ip = SourceIp(request.remote_address);
-  std::string forwarded_for = ip;
-  if (auto prior = request.headers.Get("x-forwarded-for"); prior && !prior->empty()) {
-    forwarded_for = std::string(*prior) + ", " + ip;
+// The headers API Gateway adds to `request`: views into `input` and into its
+// own x-forwarded-for value, so it is neither copied nor moved.
+class AddedHeaders {
+ public:
+  AddedHeaders(const edge::Request& request, const ProxyEventInput& input)
+      : forwarded_for_(SourceIp(request.remote_address)) {
+    if (auto prior = request.headers.Get("x-forwarded-for"); prior && !prior->empty()) {
+      forwarded_for_ = std::string(*prior) + ", " + forwarded_for_;
+    }
+    Add("x-forwarded-for", "X-Forwarded-For", forwarded_for_);
+    Add("x-forwarded-port", "X-Forwarded-Port", input.forwarded_port);
+    Add("x-forwarded-proto", "X-Forwarded-Proto", input.forwarded_proto);
+    Add("x-amzn-trace-id", "X-Amzn-Trace-Id", input.trace_id);
   }
-  out.push_back({"x-forwarded-for", "X-Forwarded-For", std::move(forwarded_for)});
-  if (!input.forwarded_port.empty()) {
-    out.push_back({"x-forwarded-port", "X-Forwarded-Port", input.forwarded_port});
-  }
-  if (!input.forwarded_proto.empty()) {
-    out.push_back({"x-forwarded-proto", "X-Forwarded-Proto", input.forwarded_proto});
-  }
-  if (!input.trace_id.empty()) {
-    out.push_back({"x-amzn-trace-id", "X-Amzn-Trace-Id", input.trace_id});
-  }
-  return out;
-}
+  AddedHeaders(const AddedHeaders&) = delete;
+  AddedHeaders& operator=(const AddedHeaders&) = delete;
 
-bool IsGatewayHeader(std::string_view name, const std::vector<AddedHeader>& added) {
-  for (const AddedHeader& h : added) {
-    if (edge::EqualsIgnoreCase(name, h.v2_name)) return true;
+  const AddedHeader* begin() const { return items_.data(); }
+  const AddedHeader* end() const { return items_.data() + count_; }
+
+  // True if the gateway sets `name` itself (the client's value is dropped).
+  bool Has(std::string_view name) const {
+    for (const AddedHeader& h : *this) {
+      if (edge::EqualsIgnoreCase(name, h.v2_name)) return true;
+    }
+    return false;
   }
-  return false;
-}
+
+ private:
+  // An empty value: the header is not added.
+  void Add(std::string_view v2_name, std::string_view v1_name, std::string_view value) {
+    if (!value.empty()) items_[count_++] = {v2_name, v1_name, value};
+  }
+
+  std::string forwarded_for_;
+  std::array<AddedHeader, 4> items_{};
+  size_t count_ = 0;
+};
+
+bool IsCookieHeader(std::string_view name) { return edge::EqualsIgnoreCase(name, "cookie"); }
 
 json::object StringMap(const std::vector<std::pair<std::string, std::string>>& pairs,
                        const json::storage_ptr& sp) {
@@ -126,15 +139,48 @@ json::object StringMap(const std::map<std::string, std::string>& map, const json
 // serialize it cost more than the rest of the gateway's work).
 using Members = std::vector<std::pair<std::string, std::string>>;
 
-// `"key":`, after a comma unless it opens its object.
+// `"key":`, after a comma unless it opens its object. For the keys this file
+// names, which have nothing to escape.
 void Key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out += ',';
+  out += '"';
+  out.append(key);
+  out.append("\":", 2);
+}
+
+// The same for a key that comes from the request or the API: escaped.
+void EscapedKey(std::string& out, std::string_view key) {
   if (out.back() != '{') out += ',';
   AppendJsonString(key, out);
   out += ':';
 }
 
+// EscapedKey with the key lower-cased (ASCII; an escape's hex digits are
+// already lower-case).
+void LowerKey(std::string& out, std::string_view key) {
+  if (out.back() != '{') out += ',';
+  size_t from = out.size();
+  AppendJsonString(key, out);
+  for (size_t i = from; i < out.size(); ++i) out[i] = AsciiLower(out[i]);
+  out += ':';
+}
+
+// A member whose key this file names.
 void StringMember(std::string& out, std::string_view key, std::string_view value) {
   Key(out, key);
+  AppendJsonString(value, out);
+}
+
+// `text` (fixed JSON text: a comma, a key and its colon), then `value` as a
+// JSON string.
+void Then(std::string& out, std::string_view text, std::string_view value) {
+  out.append(text);
+  AppendJsonString(value, out);
+}
+
+// A member whose key comes from the request or the API.
+void EscapedMember(std::string& out, std::string_view key, std::string_view value) {
+  EscapedKey(out, key);
   AppendJsonString(value, out);
 }
 
@@ -163,7 +209,7 @@ void Assign(Members& members, const std::string& name, const std::string& value)
 
 void AppendMembers(const Members& members, std::string& out) {
   out += '{';
-  for (const auto& [name, value] : members) StringMember(out, name, value);
+  for (const auto& [name, value] : members) EscapedMember(out, name, value);
   out += '}';
 }
 
@@ -264,38 +310,38 @@ std::string EventPath(std::string_view raw_path) {
   return out;
 }
 
-std::string NewApiRequestId() {
-  std::string hex = FastRandomHex(11);
-  std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
-  }
-  return Base64Encode(bytes);
+std::string NewApiRequestId() { return Base64Encode(FastRandomBytes(11)); }
+
+namespace {
+
+// A generous guess at the 2.0 event's length, so its text is allocated once.
+size_t EventV2SizeHint(const edge::Request& request, const ProxyEventInput& input) {
+  size_t n = 640 + 2 * (request.raw_path.size() + request.raw_query.size() +
+                        input.route_key.size()) +
+             3 * input.domain_name.size() + input.trace_id.size() + input.request_id.size() +
+             request.body.size() * 4 / 3;
+  for (const auto& [name, value] : request.headers.fields()) n += name.size() + value.size() + 6;
+  return n;
 }
 
+}  // namespace
+
 std::string ProxyEventV2Text(const edge::Request& request, const ProxyEventInput& input) {
-  std::vector<AddedHeader> added = GatewayHeaders(request, input);
+  const auto& fields = request.headers.fields();
+  AddedHeaders added(request, input);
   std::vector<std::string_view> cookies;
-  Members headers;
-  headers.reserve(request.headers.fields().size() + added.size());
-  for (const auto& [name, value] : request.headers.fields()) {
-    if (edge::EqualsIgnoreCase(name, "cookie")) {
-      SplitCookies(value, cookies);
-      continue;
-    }
-    if (IsGatewayHeader(name, added)) continue;
-    Fold(headers, Lower(name), value);
+  for (const auto& [name, value] : fields) {
+    if (IsCookieHeader(name)) SplitCookies(value, cookies);
   }
-  for (const AddedHeader& h : added) Fold(headers, std::string(h.v2_name), h.value);
 
   const std::string path = EventPath(request.raw_path);
   std::string out;
-  out.reserve(1024 + request.body.size() * 4 / 3);
-  out += '{';
-  StringMember(out, "version", "2.0");
-  StringMember(out, "routeKey", input.route_key);
-  StringMember(out, "rawPath", path);
-  StringMember(out, "rawQueryString", request.raw_query);
+  out.reserve(EventV2SizeHint(request, input));
+  // The members every event has are written as fixed text: comma, key, value.
+  out += R"({"version":"2.0")";
+  Then(out, R"(,"routeKey":)", input.route_key);
+  Then(out, R"(,"rawPath":)", path);
+  Then(out, R"(,"rawQueryString":)", request.raw_query);
   if (!cookies.empty()) {
     Key(out, "cookies");
     out += '[';
@@ -305,8 +351,27 @@ std::string ProxyEventV2Text(const edge::Request& request, const ProxyEventInput
     }
     out += ']';
   }
-  Key(out, "headers");
-  AppendMembers(headers, out);
+  // Under the first spelling of each name, lower-cased, all its values
+  // joined with ",".
+  out += R"(,"headers":{)";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string_view name = fields[i].first;
+    if (IsCookieHeader(name) || added.Has(name)) continue;
+    bool repeat = false;
+    for (size_t j = 0; j < i && !repeat; ++j) repeat = edge::EqualsIgnoreCase(fields[j].first, name);
+    if (repeat) continue;
+    LowerKey(out, name);
+    out += '"';
+    AppendJsonEscaped(fields[i].second, out);
+    for (size_t j = i + 1; j < fields.size(); ++j) {
+      if (!edge::EqualsIgnoreCase(fields[j].first, name)) continue;
+      out += ',';
+      AppendJsonEscaped(fields[j].second, out);
+    }
+    out += '"';
+  }
+  for (const AddedHeader& h : added) StringMember(out, h.v2_name, h.value);
+  out += '}';
   if (!request.query.empty()) {
     Members query;
     for (const auto& [k, v] : request.query) Fold(query, k, v);
@@ -314,29 +379,23 @@ std::string ProxyEventV2Text(const edge::Request& request, const ProxyEventInput
     AppendMembers(query, out);
   }
 
-  Key(out, "requestContext");
-  out += '{';
-  StringMember(out, "accountId", input.account_id);
-  StringMember(out, "apiId", input.api_id);
+  Then(out, R"(,"requestContext":{"accountId":)", input.account_id);
+  Then(out, R"(,"apiId":)", input.api_id);
   if (input.authorizer) {
     Key(out, "authorizer");
     out += json::serialize(*input.authorizer);
   }
-  StringMember(out, "domainName", input.domain_name);
-  StringMember(out, "domainPrefix", DomainPrefix(input.domain_name));
-  Key(out, "http");
-  out += '{';
-  StringMember(out, "method", request.method);
-  StringMember(out, "path", path);
-  StringMember(out, "protocol", "HTTP/1.1");
-  StringMember(out, "sourceIp", SourceIp(request.remote_address));
-  StringMember(out, "userAgent", request.headers.Get("user-agent").value_or(""));
-  out += '}';
-  StringMember(out, "requestId", input.request_id);
-  StringMember(out, "routeKey", input.route_key);
-  StringMember(out, "stage", input.stage);
-  StringMember(out, "time", FormatRequestTime(input.time_ms));
-  Key(out, "timeEpoch");
+  Then(out, R"(,"domainName":)", input.domain_name);
+  Then(out, R"(,"domainPrefix":)", DomainPrefix(input.domain_name));
+  Then(out, R"(,"http":{"method":)", request.method);
+  Then(out, R"(,"path":)", path);
+  Then(out, R"(,"protocol":"HTTP/1.1","sourceIp":)", SourceIp(request.remote_address));
+  Then(out, R"(,"userAgent":)", request.headers.Get("user-agent").value_or(""));
+  Then(out, R"(},"requestId":)", input.request_id);
+  Then(out, R"(,"routeKey":)", input.route_key);
+  Then(out, R"(,"stage":)", input.stage);
+  Then(out, R"(,"time":)", FormatRequestTime(input.time_ms));
+  out += R"(,"timeEpoch":)";
   out += std::to_string(input.time_ms);
   out += '}';
 
@@ -357,7 +416,7 @@ std::string ProxyEventV2Text(const edge::Request& request, const ProxyEventInput
   if (!input.stage_variables.empty()) {
     Key(out, "stageVariables");
     out += '{';
-    for (const auto& [k, v] : input.stage_variables) StringMember(out, k, v);
+    for (const auto& [k, v] : input.stage_variables) EscapedMember(out, k, v);
     out += '}';
   }
   out += '}';
@@ -373,7 +432,7 @@ json::object BuildProxyEventV2(const edge::Request& request, const ProxyEventInp
 
 json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInput& input,
                                json::storage_ptr sp) {
-  std::vector<AddedHeader> added = GatewayHeaders(request, input);
+  AddedHeaders added(request, input);
   // Grouped case-insensitively under the first spelling, in arrival order.
   std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
   auto add = [&grouped](std::string_view name, std::string value) {
@@ -386,9 +445,9 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
     grouped.push_back({std::string(name), {std::move(value)}});
   };
   for (const auto& [name, value] : request.headers.fields()) {
-    if (!IsGatewayHeader(name, added)) add(name, value);
+    if (!added.Has(name)) add(name, value);
   }
-  for (const AddedHeader& h : added) add(h.v1_name, h.value);
+  for (const AddedHeader& h : added) add(h.v1_name, std::string(h.value));
 
   json::object headers(sp);
   json::object multi_headers(sp);

@@ -48,6 +48,7 @@ TEST(ProxyEventV2Test, GetWithQueryCookiesAndRepeatedHeaders) {
   r.headers.Add("x-multi", "two");
   r.headers.Add("Cookie", "c1=v1; c2=v2");
   r.headers.Add("Cookie", "c3=v3");
+  r.headers.Add("X-MULTI", "th\"ree\\");
   ProxyEventInput in = MakeInput();
   in.route_key = "GET /pets/{id}";
   in.path_parameters = {{"id", "7"}};
@@ -62,7 +63,7 @@ TEST(ProxyEventV2Test, GetWithQueryCookiesAndRepeatedHeaders) {
     "headers": {
       "host": "abc123.execute-api.localhost:4566",
       "user-agent": "curl/8.0",
-      "x-multi": "one,two",
+      "x-multi": "one,two,th\"ree\\",
       "x-forwarded-for": "192.0.2.7"
     },
     "queryStringParameters": {"a": "1,2", "b": "x y", "empty": ""},

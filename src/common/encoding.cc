@@ -121,15 +121,17 @@ FastRandom& ThreadRandom() {
 
 }  // namespace
 
-std::string FastRandomHex(size_t n) {
+std::string FastRandomBytes(size_t n) {
   FastRandom& random = ThreadRandom();
   std::string bytes(n, '\0');
   for (size_t i = 0; i < n; i += 8) {
     uint64_t r = random.Next();
     std::memcpy(bytes.data() + i, &r, std::min<size_t>(8, n - i));
   }
-  return HexEncode(bytes);
+  return bytes;
 }
+
+std::string FastRandomHex(size_t n) { return HexEncode(FastRandomBytes(n)); }
 
 std::string NewUuid() {
   FastRandom& random = ThreadRandom();

@@ -29,6 +29,8 @@ std::string RandomHex(size_t n);
 // Like RandomHex, from NewUuid's fast per-thread generator: for identifiers
 // that must be unique but need not be secret (trace ids, request ids).
 std::string FastRandomHex(size_t n);
+// The same `n` bytes, raw.
+std::string FastRandomBytes(size_t n);
 
 // Escapes &, <, >, " and ' for XML text and attributes.
 std::string XmlEscape(std::string_view text);

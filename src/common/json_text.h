@@ -13,4 +13,8 @@ namespace kumo {
 // writes strings).
 void AppendJsonString(std::string_view text, std::string& out);
 
+// The same without the quotes: `text` escaped, to continue a string already
+// opened in `out`.
+void AppendJsonEscaped(std::string_view text, std::string& out);
+
 }  // namespace kumo

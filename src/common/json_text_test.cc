@@ -22,6 +22,21 @@ TEST(JsonTextTest, StringsRoundTripAndMatchBoostJson) {
   }
 }
 
+// Long strings are scanned 8 bytes at a time: every byte at every place of a
+// word, and bytes from 0x80 up (copied as they are) next to it.
+TEST(JsonTextTest, EveryByteAtEveryPlaceOfALongString) {
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at = 0; at < 20; ++at) {
+      std::string s(20, c < 128 ? 'a' : '\xe9');
+      s[at] = static_cast<char>(c);
+      std::string out;
+      AppendJsonString(s, out);
+      if (c < 128) EXPECT_EQ(out, boost::json::serialize(boost::json::string_view(s))) << c << " " << at;
+      else EXPECT_EQ(out, "\"" + s + "\"") << c << " " << at;
+    }
+  }
+}
+
 TEST(JsonTextTest, AppendsToWhatIsThere) {
   std::string out = "{\"a\":";
   AppendJsonString("x", out);

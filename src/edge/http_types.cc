@@ -70,8 +70,9 @@ std::string Request::HostName() const {
   } else if (size_t colon = host.rfind(':'); colon != std::string::npos) {
     host.resize(colon);
   }
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : host) {  // ASCII, not std::tolower's locale: this runs per gateway request
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return host;
 }
 
