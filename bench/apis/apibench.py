@@ -21,7 +21,9 @@ checked on the median of each round's API/direct pair):
   path adds into the bigger event (runtime client and handler side) and the
   gateway itself;
 
-at 1 connection (requests/s, p50, p99) and at CONNECTIONS connections, and
+at 1 connection (requests/s, p50, p99) and at CONNECTIONS connections; then
+the API and the direct Invoke at once, CONNECTIONS/2 connections each, so
+both see the same moments of the host (who starts first alternates); and
 prints the API's added latency and its share of the direct throughput next to
 the targets of the issue, checking that no cold start or throttle happened
 during the figures. Standard library only; wrk comes from
@@ -140,7 +142,7 @@ def main():
     parser.add_argument("--kumo", default=os.environ.get("KUMO_BIN", os.path.join(ROOT, "build", "kumo")))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "5")),
                         help="seconds per wrk measurement")
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "5")),
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "7")),
                         help="interleaved rounds; the median is reported")
     parser.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", "8")),
                         help="connections of the concurrent figure = reserved concurrency")
@@ -228,15 +230,16 @@ def main():
         print(f"        of the mean {mean_ms('api', conns) - mean_ms('direct', conns):+.3f} ms: "
               f"the bigger event {event:+.3f} ms, the gateway itself {gateway:+.3f} ms")
     if together:
+        # Not checked against the targets: under one shared load a path also
+        # gains from having fewer trips through Kumo's event loop (the direct
+        # POST has a body to read), so this is not the throughput alone.
         shares = [a[0] / d[0] for a, d in together]
-        share = statistics.median(shares)
-        added = round(statistics.median(a[1] - d[1] for a, d in together), 3)
-        print(f"API and direct at once, {n // 2} conn each (the same moment of the host for both): "
+        print(f"API and direct at once, {n // 2} conn each (the same moments of the host for both): "
               f"API {statistics.median(a[0] for a, _ in together):.0f} req/s, "
-              f"direct {statistics.median(d[0] for _, d in together):.0f} req/s")
-        print(f"        API - direct: p50 {added:+.3f} ms (target <= +0.2: {verdict(added <= 0.2)}), "
-              f"throughput {share:.2f}x (target >= 0.9x: {verdict(share >= 0.9)}) "
-              f"[{' '.join(f'{x:.2f}' for x in shares)}]")
+              f"direct {statistics.median(d[0] for _, d in together):.0f} req/s; "
+              f"API/direct {statistics.median(shares):.2f}x "
+              f"[{' '.join(f'{x:.2f}' for x in shares)}], p50 "
+              f"{statistics.median(a[1] - d[1] for a, d in together):+.3f} ms")
     cold = after["kumo_function_cold_starts_total"] - before["kumo_function_cold_starts_total"]
     throttled = after["kumo_function_throttles_total"] - before["kumo_function_throttles_total"]
     print(f"during the figures: {cold:.0f} cold starts, {throttled:.0f} throttles "
