@@ -23,20 +23,24 @@ checked on the median of each round's API/direct pair):
 
 at 1 connection (requests/s, p50, p99) and at CONNECTIONS connections; then
 the API and the direct Invoke at once, CONNECTIONS/2 connections each, so
-both see the same moments of the host (who starts first alternates); and
-prints the API's added latency and its share of the direct throughput next to
+both see the same moments of the host (who starts first alternates); then
+PAIRS alternating pairs of 1 s API and direct figures at each connection
+count, whose geometric mean (with a 95% interval) is the throughput share
+checked against the target; and prints the API's added latency and its share of the direct throughput next to
 the targets of the issue, checking that no cold start or throttle happened
 during the figures. Standard library only; wrk comes from
 bench/functions/setup.
 """
 import argparse
 import json
+import math
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -81,7 +85,12 @@ def wrk_result(proc):
 
 def wrk(port, connections, seconds, *path_args):
     """Runs wrk (1 thread); returns (requests/s, p50 ms, p99 ms, bad answers)."""
-    return wrk_result(wrk_start(port, connections, seconds, *path_args))
+    result = wrk_result(wrk_start(port, connections, seconds, *path_args))
+    # wrk leaves up to `connections` invocations running when it stops: let
+    # them finish, or the next figure's first requests find every one of the
+    # function's reserved environments busy and are throttled.
+    time.sleep(0.1)
+    return result
 
 
 def wrk_together(port, connections, seconds, a, b):
@@ -89,7 +98,9 @@ def wrk_together(port, connections, seconds, a, b):
     both see the same host at the same moment, so its drift cancels out of
     the ratio of their figures."""
     started = [wrk_start(port, connections, seconds, *a), wrk_start(port, connections, seconds, *b)]
-    return tuple(wrk_result(p) for p in started)
+    results = tuple(wrk_result(p) for p in started)
+    time.sleep(0.1)  # as in wrk()
+    return results
 
 
 def create(kumo, connections):
@@ -142,8 +153,10 @@ def main():
     parser.add_argument("--kumo", default=os.environ.get("KUMO_BIN", os.path.join(ROOT, "build", "kumo")))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "5")),
                         help="seconds per wrk measurement")
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "7")),
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "5")),
                         help="interleaved rounds; the median is reported")
+    parser.add_argument("--pairs", type=int, default=int(os.environ.get("PAIRS", "40")),
+                        help="alternating 1 s API/direct pairs behind each throughput share")
     parser.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", "8")),
                         help="connections of the concurrent figure = reserved concurrency")
     args = parser.parse_args()
@@ -169,6 +182,7 @@ def main():
         before = counters(kumo)
         figures = {}  # (path, connections) -> [(rps, p50, p99, bad) per round]
         together = []  # per round: (API, direct) figures, n/2 connections each, at once
+        bad_pairs = 0
         for r in range(args.rounds):
             runs = [("api", 1), ("path", 1), ("direct", 1), ("event", 1),
                     ("api", n), ("direct", n), ("event", n)]
@@ -183,6 +197,16 @@ def main():
                     together.append(wrk_together(kumo.port, n // 2, args.duration, *pair[::-1])[::-1])
                 else:
                     together.append(wrk_together(kumo.port, n // 2, args.duration, *pair))
+        # The throughput shares the targets are checked on: many short pairs,
+        # alternating who goes first, so the host's drift averages out and the
+        # spread of the pairs gives the estimate's confidence interval.
+        pairs = {}  # connections -> [log(API / direct) per pair]
+        for conns in (1, n):
+            for i in range(args.pairs):
+                order = ("api", "direct") if i % 2 == 0 else ("direct", "api")
+                rps = {w: wrk(kumo.port, conns, 1, *paths[w]) for w in order}
+                bad_pairs += rps["api"][3] + rps["direct"][3]
+                pairs.setdefault(conns, []).append(math.log(rps["api"][0] / rps["direct"][0]))
         after = counters(kumo)
     finally:
         kumo.stop()
@@ -216,15 +240,21 @@ def main():
         # pairing cancels most of the host's drift between rounds.
         return [combine(a[i], d[i]) for a, d in zip(figures[("api", conns)], figures[("direct", conns)])]
 
-    print("API - direct: medians of each round's pair (the rounds' throughput shares in brackets)")
+    print("API - direct: medians of each round's pair (the rounds' throughput shares in brackets); "
+          f"the throughput share over {args.pairs} alternating 1 s pairs (95% interval)")
     for conns in (1, n):
         added = round(statistics.median(per_round(conns, 1, lambda a, d: a - d)), 3)
         shares = per_round(conns, 0, lambda a, d: a / d)
-        share = statistics.median(shares)
+        logs = pairs[conns]
+        mean = statistics.mean(logs)
+        half = 2 * statistics.stdev(logs) / math.sqrt(len(logs)) if len(logs) > 1 else math.inf
+        low, share, high = math.exp(mean - half), math.exp(mean), math.exp(mean + half)
+        # Decided only when the whole interval is on one side of the target.
+        decided = "met" if low >= 0.9 else "MISSED" if high < 0.9 else "undecided: the interval spans it"
         print(f"{conns} conn: API - direct: p50 {added:+.3f} ms (target <= +0.2: {verdict(added <= 0.2)}), "
               f"p99 {statistics.median(per_round(conns, 2, lambda a, d: a - d)):+.3f} ms, "
-              f"throughput {share:.2f}x (target >= 0.9x: {verdict(share >= 0.9)}) "
-              f"[{' '.join(f'{x:.2f}' for x in shares)}]")
+              f"throughput [{' '.join(f'{x:.2f}' for x in shares)}]; "
+              f"{share:.2f}x ({low:.2f}-{high:.2f}) (target >= 0.9x: {decided})")
         event = mean_ms("event", conns) - mean_ms("direct", conns)
         gateway = mean_ms("api", conns) - mean_ms("event", conns)
         print(f"        of the mean {mean_ms('api', conns) - mean_ms('direct', conns):+.3f} ms: "
@@ -248,7 +278,7 @@ def main():
     print("load average (1/5/15 min): before " + " ".join(f"{x:.2f}" for x in load_before) +
           ", after " + " ".join(f"{x:.2f}" for x in load_after) + f"; {os.cpu_count()} cores")
     bad = sum(f[3] for results in figures.values() for f in results)
-    bad += sum(f[3] for pair in together for f in pair)
+    bad += sum(f[3] for pair in together for f in pair) + bad_pairs
     if bad or cold or throttled:
         print(f"FAILED: {bad} bad answers, {cold:.0f} cold starts, {throttled:.0f} throttles")
         return 1
