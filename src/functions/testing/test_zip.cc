@@ -2,6 +2,7 @@
 
 #include <zip.h>
 
+#include <ctime>
 #include <stdexcept>
 
 namespace kumo::functions::testing {
@@ -23,6 +24,13 @@ std::string MakeZip(const std::vector<ZipEntry>& entries) {
       index = zip_file_add(za, e.name.c_str(), data, ZIP_FL_ENC_RAW | ZIP_FL_OVERWRITE);
     }
     if (index < 0) throw std::runtime_error("zip add " + e.name + ": " + zip_strerror(za));
+    // A fixed time: libzip would stamp the current one (2-second DOS
+    // precision), and two zips of the same files made across a tick would
+    // differ (a test comparing a CodeSha256 with a second zip failed so).
+    constexpr time_t kFixedMtime = 1700000000;  // 2023-11-14T22:13:20Z
+    if (zip_file_set_mtime(za, static_cast<zip_uint64_t>(index), kFixedMtime, 0) != 0) {
+      throw std::runtime_error("zip set mtime " + e.name + ": " + zip_strerror(za));
+    }
     zip_uint8_t opsys = e.unix_attributes ? ZIP_OPSYS_UNIX : ZIP_OPSYS_DOS;
     zip_uint32_t attr = e.unix_attributes ? (e.mode << 16) : 0;
     zip_file_set_external_attributes(za, static_cast<zip_uint64_t>(index), 0, opsys, attr);
