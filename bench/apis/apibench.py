@@ -6,8 +6,8 @@ trivial Node.js function answering {statusCode: 200, body: "ok"} with reserved
 concurrency CONNECTIONS, puts an HTTP API in front of it (quick create:
 $default route, AWS_PROXY payload 2.0, auto-deployed $default stage), starts
 CONNECTIONS environments through both paths, then measures with wrk, in
-ROUNDS interleaved rounds (medians of the rounds are reported; the targets are
-checked on the median of each round's API/direct pair):
+ROUNDS interleaved rounds (medians of the rounds are reported; the p50 target
+is checked on the median of each round's API/direct pair):
 
 * API: GET / on the API's own host ({apiId}.execute-api.localhost:PORT; wrk
   connects to 127.0.0.1 and sends that Host header), every answer checked to
@@ -26,9 +26,9 @@ the API and the direct Invoke at once, CONNECTIONS/2 connections each, so
 both see the same moments of the host (who starts first alternates); then
 PAIRS alternating pairs of 1 s API and direct figures at each connection
 count, whose geometric mean (with a 95% interval) is the throughput share
-checked against the target; and prints the API's added latency and its share of the direct throughput next to
-the targets of the issue, checking that no cold start or throttle happened
-during the figures. Standard library only; wrk comes from
+checked against the target; and prints the API's added latency and its
+share of the direct throughput next to the targets of the issue, checking
+that no cold start or throttle happened during the figures. Standard library only; wrk comes from
 bench/functions/setup.
 """
 import argparse

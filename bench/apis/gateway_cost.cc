@@ -18,8 +18,6 @@
 
 #include "apis/control_service.h"
 #include "apis/gateway.h"
-#include "common/encoding.h"
-#include "edge/request_target.h"
 #include "functions/testing/service_fixture.h"
 
 namespace kumo::functions::testing {
@@ -84,15 +82,11 @@ class GatewayCost : public ServiceTest {
     ServiceTest::TearDown();
   }
 
-  static edge::Request MakeRequest(std::string method, std::string target, std::string host) {
-    edge::Request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    edge::SplitTarget(r);
-    r.headers.Add("Host", std::move(host));
+  // The fixture's request, from the address wrk connects from.
+  static edge::Request MakeRequest(const std::string& method, const std::string& target,
+                                   const std::string& host) {
+    edge::Request r = functions::testing::MakeRequest(method, target, host);
     r.remote_address = "127.0.0.1:50000";
-    r.request_id = NewUuid();
-    r.region = "us-east-1";
     return r;
   }
 

@@ -156,13 +156,11 @@ void EscapedKey(std::string& out, std::string_view key) {
 }
 
 // EscapedKey with the key lower-cased (ASCII; an escape's hex digits are
-// already lower-case).
+// already lower-case, and the comma and colon have no case).
 void LowerKey(std::string& out, std::string_view key) {
-  if (out.back() != '{') out += ',';
   size_t from = out.size();
-  AppendJsonString(key, out);
+  EscapedKey(out, key);
   for (size_t i = from; i < out.size(); ++i) out[i] = AsciiLower(out[i]);
-  out += ':';
 }
 
 // A member whose key this file names.

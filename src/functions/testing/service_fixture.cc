@@ -88,20 +88,27 @@ std::shared_ptr<RecordingSink> ServiceTest::Send(
     const std::vector<std::pair<std::string, std::string>>& headers) {
   edge::Call call;
   edge::Request& r = call.request;
-  r.method = method;
-  r.target = target;
-  edge::SplitTarget(r);
-  r.headers.Set("Host", "localhost:4566");
+  r = MakeRequest(method, target);
   for (const auto& [k, v] : headers) r.headers.Set(k, v);
   r.body = body;
-  r.request_id = NewUuid();
-  r.region = "us-east-1";
   auto sink = std::make_shared<RecordingSink>();
   // As the router would: each descriptor gets the paths it claims.
   const edge::ServiceDescriptor& target_service =
       r.raw_path.starts_with(kCodePathPrefix) ? code_descriptor_ : descriptor_;
   target_service.handler(std::move(call), edge::Responder(sink, edge::Protocol::kRestJson, "rid"));
   return sink;
+}
+
+edge::Request MakeRequest(const std::string& method, const std::string& target,
+                          const std::string& host) {
+  edge::Request r;
+  r.method = method;
+  r.target = target;
+  edge::SplitTarget(r);
+  r.headers.Set("Host", host);
+  r.request_id = NewUuid();
+  r.region = "us-east-1";
+  return r;
 }
 
 boost::json::object ZipCode(const std::string& zip) {

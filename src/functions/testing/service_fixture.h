@@ -85,6 +85,11 @@ class ServiceTest : public ::testing::Test {
 // {"ZipFile": base64(zip)}
 boost::json::object ZipCode(const std::string& zip);
 Reply ToReply(const RecordingSink& sink);
+// A request as the router hands it to a service: `method`, the raw
+// request-target split into path and query, Host, a fresh request id and
+// region us-east-1.
+edge::Request MakeRequest(const std::string& method, const std::string& target,
+                          const std::string& host = "localhost:4566");
 std::string Dump(const boost::json::value& v);
 
 }  // namespace kumo::functions::testing
