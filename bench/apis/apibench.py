@@ -83,13 +83,17 @@ def wrk_result(proc):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99"), bad
 
 
+def drain():
+    """wrk leaves up to `connections` invocations running when it stops: let
+    them finish, or the next figure's first requests find every one of the
+    function's reserved environments busy and are throttled."""
+    time.sleep(0.1)
+
+
 def wrk(port, connections, seconds, *path_args):
     """Runs wrk (1 thread); returns (requests/s, p50 ms, p99 ms, bad answers)."""
     result = wrk_result(wrk_start(port, connections, seconds, *path_args))
-    # wrk leaves up to `connections` invocations running when it stops: let
-    # them finish, or the next figure's first requests find every one of the
-    # function's reserved environments busy and are throttled.
-    time.sleep(0.1)
+    drain()
     return result
 
 
@@ -99,7 +103,7 @@ def wrk_together(port, connections, seconds, a, b):
     the ratio of their figures."""
     started = [wrk_start(port, connections, seconds, *a), wrk_start(port, connections, seconds, *b)]
     results = tuple(wrk_result(p) for p in started)
-    time.sleep(0.1)  # as in wrk()
+    drain()
     return results
 
 
