@@ -393,11 +393,54 @@ function parseJsonHeader(value, name) {
   }
 }
 
+// _X_AMZN_TRACE_ID changes with every invocation. Stored in the real
+// process.env, each value goes through glibc's setenv(), which keeps every
+// string it was ever given (old environ pointers must stay valid) in a tree
+// it searches on the next set: ~140 bytes that are never freed and a slower
+// set per invocation, until a warm environment reaches its memory limit and
+// ends. So process.env becomes a Proxy of itself that holds this one variable
+// in JavaScript. Whatever reads process.env (the AWS SDK, X-Ray,
+// child_process for a child's environment) sees it, and assignments and
+// deletes by the function go through the same Proxy; native getenv() does
+// not see it.
+const TRACE_VARIABLE = '_X_AMZN_TRACE_ID';
+
+function keepTraceIdInJavaScript() {
+  const env = process.env;
+  let trace = env[TRACE_VARIABLE];
+  delete env[TRACE_VARIABLE];
+  const own = () => ({ value: trace, writable: true, enumerable: true, configurable: true });
+  process.env = new Proxy(env, {
+    get: (target, key) => (key === TRACE_VARIABLE ? trace : target[key]),
+    set(target, key, value) {
+      if (key === TRACE_VARIABLE) trace = `${value}`;
+      else target[key] = value;
+      return true;
+    },
+    has: (target, key) => (key === TRACE_VARIABLE ? trace !== undefined : key in target),
+    deleteProperty(target, key) {
+      if (key === TRACE_VARIABLE) trace = undefined;
+      else delete target[key];
+      return true;
+    },
+    ownKeys: (target) => (trace === undefined ? Reflect.ownKeys(target)
+      : [...Reflect.ownKeys(target), TRACE_VARIABLE]),
+    getOwnPropertyDescriptor: (target, key) => (key !== TRACE_VARIABLE
+      ? Reflect.getOwnPropertyDescriptor(target, key) : trace === undefined ? undefined : own()),
+    defineProperty(target, key, descriptor) {
+      if (key !== TRACE_VARIABLE) return Reflect.defineProperty(target, key, descriptor);
+      if (!('value' in descriptor)) return false;
+      trace = `${descriptor.value}`;
+      return true;
+    },
+  });
+}
+
 function attachContext(target, headers) {
   if (headers['lambda-runtime-trace-id']) {
-    process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
+    process.env[TRACE_VARIABLE] = headers['lambda-runtime-trace-id'];
   } else {
-    delete process.env._X_AMZN_TRACE_ID;
+    delete process.env[TRACE_VARIABLE];
   }
   const deadline = Number(headers['lambda-runtime-deadline-ms']);
   const env = process.env;
@@ -640,6 +683,7 @@ async function start() {
   }
   const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
   const handlerName = process.env._HANDLER || process.argv[2] || '';
+  keepTraceIdInJavaScript();
   deferStdoutStream();
   patchConsole();
   configureEnvironment(taskRoot);

@@ -653,6 +653,54 @@ def _handle_event(client, request_handler, invoke_id, headers, body):
         client.post_invocation_result(invoke_id, result, content_type)
 
 
+class TraceVariable:
+    """Sets _X_AMZN_TRACE_ID, which changes with every invocation.
+
+    os.environ[name] = value calls glibc's setenv(), which keeps every string
+    it was ever given (old environ pointers must stay valid) in a tree it
+    searches on the next set: ~140 bytes that are never freed and a slower set
+    per invocation, until a warm environment reaches its memory limit and
+    ends. After load() the variable lives in two buffers of ours instead,
+    which putenv() points environ at in turn (no copy), with os.environ's own
+    mapping updated beside it: the function, getenv() and subprocesses see the
+    current trace id and nothing accumulates. load() imports ctypes, which
+    costs milliseconds, so it runs once the first invocation is answered.
+    """
+
+    NAME = "_X_AMZN_TRACE_ID"
+    SIZE = 256
+
+    def __init__(self):
+        self._buffers = None
+        self._turn = 0
+
+    def load(self):
+        if self._buffers is not None or not hasattr(os.environ, "_data"):
+            return
+        import ctypes
+
+        try:
+            self._putenv = ctypes.CDLL(None).putenv
+        except (OSError, AttributeError):
+            return
+        self._memmove = ctypes.memmove
+        self._buffers = [ctypes.create_string_buffer(self.SIZE) for _ in range(2)]
+
+    def set(self, value):
+        if value is None:
+            os.environ.pop(self.NAME, None)
+            return
+        entry = (self.NAME + "=").encode() + os.environ.encodevalue(value) + b"\0"
+        if self._buffers is None or len(entry) > self.SIZE or b"\0" in entry[:-1]:
+            os.environ[self.NAME] = value
+            return
+        buffer = self._buffers[self._turn]
+        self._turn ^= 1
+        self._memmove(buffer, entry, len(entry))
+        self._putenv(buffer)
+        os.environ._data[os.environ.encodekey(self.NAME)] = entry[len(self.NAME) + 1 : -1]
+
+
 class Unbuffered:
     """Flushes after every write, as the Lambda Python runtime's stdout does."""
 
@@ -705,16 +753,14 @@ def main():
             _log_error(error_result)
             client.post_init_error(error_result)
             sys.exit(1)
+        trace = TraceVariable()
         while True:
             headers, body = client.wait_next_invocation()
             invoke_id = headers.get("lambda-runtime-aws-request-id")
             _request_id = invoke_id
-            trace_id = headers.get("lambda-runtime-trace-id")
-            if trace_id is not None:
-                os.environ["_X_AMZN_TRACE_ID"] = trace_id
-            else:
-                os.environ.pop("_X_AMZN_TRACE_ID", None)
+            trace.set(headers.get("lambda-runtime-trace-id"))
             _handle_event(client, request_handler, invoke_id, headers, body)
+            trace.load()
     except (OSError, RuntimeApiError) as e:
         sys.stderr.write(f"Kumo runtime: Runtime API request failed: {e}\n")
         sys.exit(1)

@@ -2,10 +2,13 @@
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
 import time
 import unittest
 
-from runtime_case import CommonRuntimeTests, RuntimeCase, python_argv
+from runtime_case import PYTHON_CLIENT, CommonRuntimeTests, RuntimeCase, python_argv
 
 ECHO = {
     "app.py": """
@@ -80,6 +83,48 @@ class PythonRuntimeTest(CommonRuntimeTests, RuntimeCase):
         second = self.invoke(api, {}).json()
         self.assertEqual((second["trace"], second["identity"], second["client_context"]),
                          (None, [None, None], None))
+
+    def test_trace_id_reaches_subprocesses_on_every_invocation(self):
+        # The first invocation sets it through os.environ, the later ones
+        # through the runtime's own environ entry (TraceVariable).
+        files = {"app.py": """
+            import os
+            import subprocess
+
+            def handler(event, context):
+                child = subprocess.run(["printenv", "_X_AMZN_TRACE_ID"], capture_output=True, text=True)
+                return [os.environ.get("_X_AMZN_TRACE_ID"), os.getenv("_X_AMZN_TRACE_ID"),
+                        child.stdout.strip() if child.returncode == 0 else None]
+        """}
+        api, _ = self.start("app.handler", files)
+        for trace in ("Root=1-a;Sampled=0", "Root=1-b;Sampled=0", None, "Root=1-c;Sampled=0",
+                      "Root=1-" + "d" * 300):
+            self.assertEqual(self.invoke(api, {}, trace_id=trace).json(), [trace] * 3)
+
+    def test_a_new_trace_id_per_invocation_does_not_accumulate_memory(self):
+        # glibc's setenv() keeps every value it was given: 300,000 trace ids
+        # through os.environ grow the process by ~40 MB.
+        script = """
+            import sys
+            sys.path.insert(0, sys.argv[1])
+            import lambda_runtime
+
+            def rss():
+                with open("/proc/self/statm") as f:
+                    return int(f.read().split()[1]) * 4096
+
+            trace = lambda_runtime.TraceVariable()
+            trace.set("Root=1-first")
+            trace.load()
+            before = rss()
+            for i in range(300000):
+                trace.set(f"Root=1-6540a1b2-{10**12 + i:x}abcdef0123456789;Parent=0123456789abcdef;Sampled=0")
+            print(rss() - before)
+        """
+        runtime_dir = os.path.dirname(PYTHON_CLIENT)
+        out = subprocess.run([sys.executable, "-c", textwrap.dedent(script), runtime_dir],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertLess(int(out), 10 * 1024 * 1024)
 
     def test_remaining_time_is_zero_after_the_deadline(self):
         files = {"app.py": "def handler(e, c):\n    return c.get_remaining_time_in_millis()\n"}
