@@ -69,8 +69,11 @@ TEST(RuntimeCommandTest, NodeRunsKumosClientWithLambdasVariables) {
       {"MY_VAR", "1"}, {"AWS_REGION", "evil"}, {"_HANDLER", "evil"}, {"NODE_PATH", "/custom"}};
   Result<SandboxSpec> spec = BuildSandboxSpec(c, Installation(), Facts(), SandboxMode::kIsolated);
   ASSERT_TRUE(spec.ok()) << spec.error().message;
-  EXPECT_EQ(spec->argv,
-            (std::vector<std::string>{"/usr/bin/node", "/opt/kumo/runtimes/node/index.js"}));
+  // AWS's flags for 256 MB: a 25 MB young generation (two 12 MB semi-spaces), 231 MB old.
+  EXPECT_EQ(spec->argv, (std::vector<std::string>{
+                            "/usr/bin/node", "--expose-gc", "--max-http-header-size=81920",
+                            "--max-semi-space-size=12", "--max-old-space-size=231",
+                            "/opt/kumo/runtimes/node/index.js"}));
   EXPECT_EQ(spec->memory_limit_mb, 256);
   EXPECT_EQ(spec->tmp_size_mb, 1024);
   EXPECT_EQ(spec->code_dir, "/srv/code/abc");

@@ -95,6 +95,12 @@ exports.handler = async (event, context) => {
       return "x".repeat(event.bytes);
     case "environ":
       return process.env;
+    case "v8":
+      return {
+        heapLimitMb: require("v8").getHeapStatistics().heap_size_limit / 1048576,
+        gc: typeof gc,
+        maxHeaderSize: require("http").maxHeaderSize,
+      };
     case "context":
       return {
         awsRequestId: context.awsRequestId,
@@ -353,6 +359,21 @@ class RequestResponseTest(InvokeTestCase):
         self.assertEqual(len(streams), 1)
         self.assertRegex(streams[0]["logStreamName"], LOG_STREAM)
         self.wait_for_logs("tailed", f'"END RequestId: {request_id}"')
+
+    def test_node_gets_aws_v8_flags_for_its_memory_size(self):
+        # AWS's bootstrap: old space = memory - memory/10, semi-spaces of
+        # memory/20 (V8 adds the young generation, three semi-spaces, to the
+        # limit); gc() exposed; 80 KiB HTTP headers. V8's own default on this
+        # host would be gigabytes.
+        for memory in (128, 512):
+            with self.subTest(memory=memory):
+                name = f"node-v8-{memory}"
+                self.function(name, runtime="nodejs20.x", MemorySize=memory)
+                got = self.invoke_ok(name, {"action": "v8"})["Body"]
+                old, semi = memory - memory // 10, memory // 10 // 2
+                self.assertGreaterEqual(got["heapLimitMb"], old)
+                self.assertLessEqual(got["heapLimitMb"], old + 4 * semi)
+                self.assertEqual((got["gc"], got["maxHeaderSize"]), ("function", 81920))
 
     def test_node_error_shape(self):
         self.function("node-raise", runtime="nodejs20.x")
