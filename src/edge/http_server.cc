@@ -1,6 +1,7 @@
 #include "edge/http_server.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
@@ -350,12 +351,33 @@ void ScheduleSweep(std::shared_ptr<HttpServer::State> state, ContextState* ctx) 
   });
 }
 
+// Moves an accepted socket to `target`'s reactor (a descriptor registers
+// with one context's epoll).
+bool MoveTo(Socket& socket, asio::io_context& target) {
+  if (&socket.get_executor().context() == &target) return true;
+  beast::error_code ec;
+  const tcp protocol = socket.local_endpoint(ec).protocol();
+  Socket::native_handle_type fd = ec ? -1 : socket.release(ec);
+  if (ec) return false;
+  Socket moved(target.get_executor());
+  if (moved.assign(protocol, fd, ec); ec) {
+    ::close(fd);
+    return false;
+  }
+  socket = std::move(moved);
+  return true;
+}
+
 void Accept(std::shared_ptr<HttpServer::State> state) {
-  asio::io_context& target = state->pool.Next();
-  auto socket = std::make_shared<Socket>(target.get_executor());
-  state->acceptor->async_accept(*socket, [state, socket, &target](beast::error_code ec) {
+  // With connection_context the choice waits until the connection arrives.
+  asio::io_context& first =
+      state->options.connection_context ? state->pool.At(0) : state->pool.Next();
+  auto socket = std::make_shared<Socket>(first.get_executor());
+  state->acceptor->async_accept(*socket, [state, socket, &first](beast::error_code ec) {
     if (state->stopping.load() || !state->acceptor->is_open()) return;
-    if (!ec) {
+    asio::io_context& target =
+        state->options.connection_context ? state->options.connection_context() : first;
+    if (!ec && MoveTo(*socket, target)) {
       socket->set_option(tcp::no_delay(true), ec);
       std::make_shared<Session>(std::move(*socket), state, state->ContextFor(target))->Start();
     }

@@ -37,6 +37,11 @@ struct HttpServerOptions {
   uint64_t body_limit = 80ull * 1024 * 1024;
   std::chrono::seconds request_timeout{60};  // to read one whole request
   std::chrono::seconds idle_timeout{120};    // between requests on a connection
+  // The context an accepted connection lives on, asked on an I/O thread as
+  // it is accepted; unset means the pool's round-robin (IoPool::Next). A
+  // Runtime API endpoint answers its environment's, so an invocation's
+  // runtime traffic stays on the environment's thread.
+  std::function<boost::asio::io_context&()> connection_context;
 };
 
 using RequestHandler = std::function<void(Request&&, std::shared_ptr<ResponseSink>)>;

@@ -15,6 +15,13 @@ Result<std::unique_ptr<RuntimeApiListener>> RuntimeApiListener::Open(edge::IoPoo
   // A runtime keeps its connection between invocations; a parked /next is
   // held by the handler and is not subject to either timeout.
   options.idle_timeout = std::chrono::hours(1);
+  // The runtime's connection lives on its environment's context: an
+  // invocation's /next, response and timer then share one thread, and the
+  // environments (spread by IoPool::Next at cold start) spread the runtimes.
+  options.connection_context = [slot = listener->slot_, &pool]() -> boost::asio::io_context& {
+    std::lock_guard lock(slot->mu);
+    return slot->env ? slot->env->io() : pool.Next();
+  };
   listener->server_ = std::make_unique<edge::HttpServer>(
       pool, options,
       [slot = listener->slot_](edge::Request request, std::shared_ptr<edge::ResponseSink> sink) {

@@ -122,6 +122,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   std::unique_ptr<SandboxProcess> TakeProcess();
 
   const functions::FunctionConfig& config() const { return params_.config; }
+  // The I/O context its timer, output and runtime connection live on.
+  boost::asio::io_context& io() const { return *params_.io; }
   const std::string& log_stream() const { return params_.log_stream; }
   uint16_t port() const { return params_.port; }
 

@@ -1,0 +1,102 @@
+#include "edge/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <future>
+#include <istream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace kumo::edge {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+// Two I/O threads and a server whose handler records the thread each request
+// runs on.
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { pool_.Start(); }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    pool_.Stop();
+    pool_.Join();
+  }
+
+  void Serve(HttpServerOptions options) {
+    options.port = 0;
+    server_ = std::make_unique<HttpServer>(
+        pool_, std::move(options), [this](Request, std::shared_ptr<ResponseSink> sink) {
+          {
+            std::lock_guard lock(mu_);
+            threads_.push_back(std::this_thread::get_id());
+          }
+          sink->Complete(Response::Json(200, "{}"), "");
+        });
+    Result<uint16_t> port = server_->Listen();
+    ASSERT_TRUE(port.ok()) << port.error().message;
+    port_ = *port;
+  }
+
+  std::thread::id ThreadOf(asio::io_context& io) {
+    std::promise<std::thread::id> id;
+    asio::post(io, [&id] { id.set_value(std::this_thread::get_id()); });
+    return id.get_future().get();
+  }
+
+  // One request on its own connection; returns the status line.
+  std::string GetOnNewConnection() {
+    asio::io_context io;
+    tcp::socket socket(io);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    asio::write(socket, asio::buffer(std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+    asio::streambuf response;
+    asio::read_until(socket, response, "\r\n");
+    std::istream stream(&response);
+    std::string line;
+    std::getline(stream, line);
+    return line;
+  }
+
+  std::vector<std::thread::id> Threads() {
+    std::lock_guard lock(mu_);
+    return threads_;
+  }
+
+  IoPool pool_{2};
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+  std::mutex mu_;
+  std::vector<std::thread::id> threads_;
+};
+
+TEST_F(HttpServerTest, ConnectionsSpreadRoundRobinByDefault) {
+  Serve({});
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(GetOnNewConnection().rfind("HTTP/1.1 200", 0), 0u);
+  const std::vector<std::thread::id> seen = Threads();
+  EXPECT_EQ(std::set<std::thread::id>(seen.begin(), seen.end()),
+            (std::set<std::thread::id>{ThreadOf(pool_.At(0)), ThreadOf(pool_.At(1))}));
+}
+
+TEST_F(HttpServerTest, ConnectionContextChoosesWhereEachConnectionLives) {
+  // The acceptor is on context 0: connections move to context 1.
+  HttpServerOptions options;
+  options.connection_context = [this]() -> asio::io_context& { return pool_.At(1); };
+  Serve(std::move(options));
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(GetOnNewConnection().rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(Threads(), std::vector<std::thread::id>(4, ThreadOf(pool_.At(1))));
+}
+
+}  // namespace
+}  // namespace kumo::edge
