@@ -308,6 +308,7 @@ edge::ServiceDescriptor Gateway::Descriptor() {
   d.host_suffixes = {kExecuteApiHostSuffix};
   d.path_prefixes = {kExecuteApiPathPrefix};
   d.authenticate = false;
+  d.stamps_request_id = false;
   d.handler = [impl = impl_.get()](edge::Call call, edge::Responder responder) {
     impl->Handle(std::move(call), std::move(responder));
   };

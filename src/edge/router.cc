@@ -34,21 +34,26 @@ bool IsFormBody(const Request& request) {
 // Answers for the router itself: adds the request id, meters, forwards.
 class MeteredSink : public ResponseSink {
  public:
+  // Which header carries the request id: S3's, the other AWS APIs', or none
+  // (a data plane whose answers are the user's).
+  enum class IdHeader { kS3, kAmzn, kNone };
+
   MeteredSink(std::shared_ptr<ResponseSink> next, Metrics& metrics, const Clock& clock,
-              std::string service, std::string operation, std::string request_id, bool s3_style)
+              std::string service, std::string operation, std::string request_id,
+              IdHeader id_header)
       : next_(std::move(next)),
         metrics_(metrics),
         clock_(clock),
         service_(std::move(service)),
         operation_(std::move(operation)),
         request_id_(std::move(request_id)),
-        s3_style_(s3_style),
+        id_header_(id_header),
         start_(clock.MonotonicNanos()) {}
 
   void Complete(Response response, std::string_view error_code) override {
-    if (s3_style_) {
+    if (id_header_ == IdHeader::kS3) {
       response.headers.Set("x-amz-request-id", request_id_);
-    } else if (!response.headers.Has("x-amzn-RequestId")) {
+    } else if (id_header_ == IdHeader::kAmzn && !response.headers.Has("x-amzn-RequestId")) {
       response.headers.Set("x-amzn-RequestId", request_id_);
     }
     metrics_.Record(service_, operation_, response.status, std::string(error_code),
@@ -64,7 +69,7 @@ class MeteredSink : public ResponseSink {
   std::string service_;
   std::string operation_;
   std::string request_id_;
-  bool s3_style_;
+  IdHeader id_header_;
   int64_t start_;
 };
 
@@ -182,14 +187,17 @@ void Router::Handle(Request&& request, std::shared_ptr<ResponseSink> sink) {
       message = "Could not find a service for this query request";
     }
     MeteredSink metered(std::move(sink), metrics_, clock_, "unknown", "", request.request_id,
-                        false);
+                        MeteredSink::IdHeader::kAmzn);
     metered.Complete(SerializeError(protocol, Error{400, code, message}, request.request_id), code);
     return;
   }
   const ServiceDescriptor& service = *route.service;
+  const MeteredSink::IdHeader id_header = service.protocol == Protocol::kRestXml
+                                              ? MeteredSink::IdHeader::kS3
+                                          : service.stamps_request_id ? MeteredSink::IdHeader::kAmzn
+                                                                      : MeteredSink::IdHeader::kNone;
   auto metered = std::make_shared<MeteredSink>(std::move(sink), metrics_, clock_, service.name,
-                                               route.operation, request.request_id,
-                                               service.protocol == Protocol::kRestXml);
+                                               route.operation, request.request_id, id_header);
   if (service.authenticate && credentials_) {
     std::optional<SigV4Failure> failure = signature.failure;
     if (!failure && auth == nullptr) {

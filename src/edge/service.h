@@ -100,6 +100,9 @@ struct ServiceDescriptor {
   // False for user-facing data planes (API Gateway traffic, code downloads):
   // they are never SigV4-authenticated, whatever --auth says.
   bool authenticate = true;
+  // False when the answers are the user's own (API Gateway traffic, which
+  // carries apigw-requestid): the router adds no x-amzn-RequestId.
+  bool stamps_request_id = true;
   Handler handler;
 };
 

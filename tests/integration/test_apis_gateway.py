@@ -238,6 +238,9 @@ class GatewayTest(KumoTestCase):
         status, headers, body = self.call(method, path, **kwargs)
         self.assertEqual(status, 200, body)
         self.assertTrue(headers["apigw-requestid"])
+        # An HTTP API's answer carries API Gateway's request id, not the one
+        # of the AWS APIs (x-amzn-RequestId).
+        self.assertNotIn("x-amzn-RequestId", headers)
         return json.loads(body)
 
     # ---- events -------------------------------------------------------------------------
@@ -308,8 +311,10 @@ class GatewayTest(KumoTestCase):
         bare = self.gw.create_api(Name="bare", ProtocolType="HTTP")["ApiId"]
         status, headers, body = self.call("GET", "/", host=f"{bare}.execute-api.localhost:{self.port}")
         self.assertEqual((status, json.loads(body)), (404, {"message": "Not Found"}))
-        status, _, body = self.call("GET", "/", host=f"nosuchapi.execute-api.localhost:{self.port}")
+        status, headers, body = self.call("GET", "/", host=f"nosuchapi.execute-api.localhost:{self.port}")
         self.assertEqual((status, json.loads(body)), (404, {"message": "Not Found"}))
+        self.assertTrue(headers["apigw-requestid"])
+        self.assertNotIn("x-amzn-RequestId", headers)
         integration = self.gw.create_integration(
             ApiId=bare, IntegrationType="AWS_PROXY", PayloadFormatVersion="2.0",
             IntegrationUri=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:echo")["IntegrationId"]
