@@ -209,14 +209,14 @@ def main():
         # permutation, so the host's drift averages out and the spread of the
         # sets gives each estimate's confidence interval. API/direct is the
         # target; API/event is what the gateway itself costs.
-        pairs = {}  # (connections, "direct" | "event") -> [log(API / it) per set]
+        sets = {}  # (connections, "direct" | "event") -> [log(API / it) per set]
         orders = list(itertools.permutations(("api", "direct", "event")))
         for conns in (1, n):
             for i in range(args.pairs):
                 rps = {w: wrk(kumo.port, conns, 1, *paths[w]) for w in orders[i % len(orders)]}
                 bad_sets += sum(r[3] for r in rps.values())
                 for other in ("direct", "event"):
-                    pairs.setdefault((conns, other), []).append(math.log(rps["api"][0] / rps[other][0]))
+                    sets.setdefault((conns, other), []).append(math.log(rps["api"][0] / rps[other][0]))
         after = counters(kumo)
     finally:
         kumo.stop()
@@ -262,7 +262,7 @@ def main():
     for conns in (1, n):
         added = round(statistics.median(per_round(conns, 1, lambda a, d: a - d)), 3)
         shares = per_round(conns, 0, lambda a, d: a / d)
-        low, share, high = interval(pairs[(conns, "direct")])
+        low, share, high = interval(sets[(conns, "direct")])
         # Decided only when the whole interval is on one side of the target.
         decided = "met" if low >= 0.9 else "MISSED" if high < 0.9 else "undecided: the interval spans it"
         print(f"{conns} conn: API - direct: p50 {added:+.3f} ms (target <= +0.2: {verdict(added <= 0.2)}), "
@@ -273,7 +273,7 @@ def main():
         gateway = mean_ms("api", conns) - mean_ms("event", conns)
         print(f"        of the mean {mean_ms('api', conns) - mean_ms('direct', conns):+.3f} ms: "
               f"the bigger event {event:+.3f} ms, the gateway itself {gateway:+.3f} ms")
-        low, share, high = interval(pairs[(conns, "event")])
+        low, share, high = interval(sets[(conns, "event")])
         print(f"        the gateway itself, next to the direct Invoke carrying the API's event: "
               f"throughput share {share:.2f}x ({low:.2f}-{high:.2f})")
     if together:

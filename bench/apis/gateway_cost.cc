@@ -54,8 +54,7 @@ class GatewayCost : public ServiceTest {
   void SetUp() override {
     ServiceTest::SetUp();
     invoker_ = std::make_shared<InstantInvoker>();
-    auto invoker = invoker_;
-    service_->SetInvoker(invoker);
+    service_->SetInvoker(invoker_);
     Reply function = Create("f");
     ASSERT_EQ(function.status, 201) << function.body;
     auto control = apis::ApiControlService::Open(*store_, {});
@@ -64,7 +63,7 @@ class GatewayCost : public ServiceTest {
     apis::GatewayOptions options;
     options.executor = io_.get_executor();  // timers are armed, never run
     gateway_ = std::make_unique<apis::Gateway>(control_->catalog(), *service_, options);
-    gateway_->SetInvoker(invoker);
+    gateway_->SetInvoker(invoker_);
     api_descriptor_ = gateway_->Descriptor();
 
     // Quick create, as the end-to-end benchmark does.

@@ -668,6 +668,7 @@ class TraceVariable:
     """
 
     NAME = "_X_AMZN_TRACE_ID"
+    PREFIX = NAME.encode() + b"="
     SIZE = 256
 
     def __init__(self):
@@ -690,7 +691,7 @@ class TraceVariable:
         if value is None:
             os.environ.pop(self.NAME, None)
             return
-        entry = (self.NAME + "=").encode() + os.environ.encodevalue(value) + b"\0"
+        entry = self.PREFIX + os.environ.encodevalue(value) + b"\0"
         if self._buffers is None or len(entry) > self.SIZE or b"\0" in entry[:-1]:
             os.environ[self.NAME] = value
             return
@@ -698,7 +699,7 @@ class TraceVariable:
         self._turn ^= 1
         self._memmove(buffer, entry, len(entry))
         self._putenv(buffer)
-        os.environ._data[os.environ.encodekey(self.NAME)] = entry[len(self.NAME) + 1 : -1]
+        os.environ._data[os.environ.encodekey(self.NAME)] = entry[len(self.PREFIX) : -1]
 
 
 class Unbuffered:

@@ -37,6 +37,10 @@ class MeteredSink : public ResponseSink {
   // Which header carries the request id: S3's, the other AWS APIs', or none
   // (a data plane whose answers are the user's).
   enum class IdHeader { kS3, kAmzn, kNone };
+  static IdHeader IdHeaderOf(const ServiceDescriptor& service) {
+    if (service.protocol == Protocol::kRestXml) return IdHeader::kS3;
+    return service.stamps_request_id ? IdHeader::kAmzn : IdHeader::kNone;
+  }
 
   MeteredSink(std::shared_ptr<ResponseSink> next, Metrics& metrics, const Clock& clock,
               std::string service, std::string operation, std::string request_id,
@@ -192,12 +196,9 @@ void Router::Handle(Request&& request, std::shared_ptr<ResponseSink> sink) {
     return;
   }
   const ServiceDescriptor& service = *route.service;
-  const MeteredSink::IdHeader id_header = service.protocol == Protocol::kRestXml
-                                              ? MeteredSink::IdHeader::kS3
-                                          : service.stamps_request_id ? MeteredSink::IdHeader::kAmzn
-                                                                      : MeteredSink::IdHeader::kNone;
   auto metered = std::make_shared<MeteredSink>(std::move(sink), metrics_, clock_, service.name,
-                                               route.operation, request.request_id, id_header);
+                                               route.operation, request.request_id,
+                                               MeteredSink::IdHeaderOf(service));
   if (service.authenticate && credentials_) {
     std::optional<SigV4Failure> failure = signature.failure;
     if (!failure && auth == nullptr) {
