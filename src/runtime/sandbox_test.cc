@@ -371,6 +371,22 @@ TEST(SandboxTest, EnvironmentDiesWithKumo) {
   pid_t parent = 0;
   stat >> ignored >> ignored >> state >> parent;
   ASSERT_GT(parent, 1);
+  // While its Kumo lives, the sandbox has a cgroup and a staging folder named
+  // after it. Counted before the kill: once that Kumo is dead, any probe
+  // (another test's server starting in parallel) may remove them first.
+  const std::string cgroup = "kumo-" + std::to_string(parent) + "-";
+  const std::string staging = "kumo-sandbox-" + std::to_string(parent) + "-";
+  auto leftovers = [&] {
+    int n = 0;
+    for (const char* root : {"/sys/fs/cgroup", "/tmp"}) {
+      n += CountTolerantly(root, 4, [&](const fs::directory_entry& e) {
+        const std::string name = e.path().filename().string();
+        return name.rfind(cgroup, 0) == 0 || name.rfind(staging, 0) == 0;
+      });
+    }
+    return n;
+  };
+  const int while_alive = leftovers();
   ASSERT_EQ(kill(parent, SIGKILL), 0);
   pclose(tool);
   EXPECT_TRUE(WaitUntil(
@@ -381,20 +397,8 @@ TEST(SandboxTest, EnvironmentDiesWithKumo) {
       },
       seconds(10)))
       << "init " << init << " outlived its Kumo";
+  EXPECT_GT(while_alive, 0);
   // The dead Kumo could not clean up; the next start-up's probe does.
-  const std::string dead = "kumo-" + std::to_string(parent) + "-";
-  const std::string dead_staging = "kumo-sandbox-" + std::to_string(parent) + "-";
-  auto leftovers = [&] {
-    int n = 0;
-    for (const char* root : {"/sys/fs/cgroup", "/tmp"}) {
-      n += CountTolerantly(root, 4, [&](const fs::directory_entry& e) {
-        const std::string name = e.path().filename().string();
-        return name.rfind(dead, 0) == 0 || name.rfind(dead_staging, 0) == 0;
-      });
-    }
-    return n;
-  };
-  EXPECT_GT(leftovers(), 0);
   ProbeSandbox();
   EXPECT_EQ(leftovers(), 0);
 }
