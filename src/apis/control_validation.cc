@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include "apis/parameter_mapping.h"
+
 namespace kumo::apis {
 namespace {
 
@@ -350,6 +352,8 @@ Status CheckStageVariables(const std::map<std::string, std::string>& variables) 
 }
 
 Status FinishIntegration(Integration& integration) {
+  KUMO_RETURN_IF_ERROR(ValidateRequestParameters(integration.request_parameters));
+  KUMO_RETURN_IF_ERROR(ValidateResponseParameters(integration.response_parameters));
   if (integration.timeout_ms < 50 || integration.timeout_ms > 30000) {
     return BadRequest("Invalid timeoutInMillis " + std::to_string(integration.timeout_ms) +
                       ": it must be between 50 and 30000 milliseconds");

@@ -87,6 +87,11 @@ class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
   void InvokeFunction(const std::string& function_arn, std::string payload, int64_t timeout_ms,
                       std::function<void(Result<LambdaOutcome>)> done);
 
+  // gateway_integration.cc: the integration's parameter mapping applied to
+  // the request on its way in, and to the integration's response.
+  void MapRequest(Exchange& ex) const;
+  void MapResponse(const Exchange& ex, edge::Response& response) const;
+
   // Sends `response` (with CORS when `with_cors`, and apigw-requestid),
   // writes the access log line.
   void Finish(const ExchangePtr& ex, edge::Response response, bool with_cors);

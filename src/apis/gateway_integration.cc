@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "apis/gateway_impl.h"
+#include "apis/parameter_mapping.h"
 #include "apis/proxy_response.h"
 #include "common/encoding.h"
 #include "functions/registry.h"
@@ -50,6 +51,20 @@ std::string SubstitutePathParameters(std::string_view uri,
       out.replace(at, token.size(), encoded);
     }
   }
+  return out;
+}
+
+// `url` with its path replaced by `path` (its query string kept).
+std::string WithPath(std::string_view url, std::string_view path) {
+  const size_t scheme = url.find("://");
+  const size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t start = url.find_first_of("/?", host);
+  if (start == std::string_view::npos) start = url.size();
+  size_t end = url.find('?', start);
+  if (end == std::string_view::npos) end = url.size();
+  std::string out(url.substr(0, start));
+  out += path;
+  out += url.substr(end);
   return out;
 }
 
@@ -113,9 +128,32 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
   });
 }
 
+void Gateway::Impl::MapRequest(Exchange& ex) const {
+  if (ex.integration->request_parameters.empty()) return;
+  MappingSources sources;
+  sources.request = &ex.request;
+  sources.route_path = ex.route_path;
+  if (ex.match) sources.path_parameters = &ex.match->path_parameters;
+  sources.stage_variables = &ex.stage->stage.variables;
+  sources.context = [&](std::string_view name) { return ContextVariable(ex, name, 0, 0); };
+  ApplyRequestParameters(ex.integration->request_parameters, sources, ex.request);
+}
+
+void Gateway::Impl::MapResponse(const Exchange& ex, edge::Response& response) const {
+  if (ex.integration->response_parameters.empty()) return;
+  MappingSources sources;
+  sources.response = &response;
+  sources.stage_variables = &ex.stage->stage.variables;
+  sources.context = [&](std::string_view name) {
+    return ContextVariable(ex, name, response.status, response.body.size());
+  };
+  ApplyResponseParameters(ex.integration->response_parameters, sources, response);
+}
+
 void Gateway::Impl::Integrate(const ExchangePtr& ex) {
   const Integration* integration = ex->integration;
   if (integration == nullptr) return Finish(ex, NotFoundResponse(ex->api_request_id), true);
+  MapRequest(*ex);
   const auto& variables = ex->stage->stage.variables;
   const int64_t started = options_.clock->NowMillis();
   auto self = shared_from_this();
@@ -140,6 +178,8 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
                      ProxyResult result = MapLambdaResponse(format, outcome->status, outcome->function_error,
                                                             outcome->payload, ex->api_request_id);
                      ex->integration_error = std::move(result.integration_error);
+                     // A malformed answer is the gateway's error, not the integration's response.
+                     if (ex->integration_error.empty()) self->MapResponse(*ex, result.response);
                      self->Finish(ex, std::move(result.response), true);
                    });
     return;
@@ -151,6 +191,9 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
                                                                                  : integration->method;
   request.url = SubstitutePathParameters(SubstituteStageVariables(integration->uri, variables),
                                          ex->match->path_parameters);
+  if (integration->request_parameters.contains("overwrite:path")) {
+    request.url = WithPath(request.url, ex->request.raw_path);
+  }
   if (!ex->request.raw_query.empty()) {
     request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + ex->request.raw_query;
   }
@@ -184,6 +227,7 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
       if (!IsHopByHop(name)) response.headers.Add(name, value);
     }
     response.body = std::move(answer->body);
+    self->MapResponse(*ex, response);
     self->Finish(ex, std::move(response), true);
   });
 }

@@ -148,13 +148,41 @@ class Backend:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
-class GatewayTest(KumoTestCase):
+class ApiTestCase(KumoTestCase):
+    """A Kumo with Lambda and API Gateway clients, and plain HTTP calls to an API."""
+
+    host = None  # the API's execute-api host, set by the subclass
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.port = int(cls.kumo.endpoint.rsplit(":", 1)[1])
         cls.lam = cls.kumo.client("lambda")
         cls.gw = cls.kumo.client("apigatewayv2")
+
+    @classmethod
+    def create_function(cls, name, source):
+        arn = cls.lam.create_function(FunctionName=name, Runtime="nodejs20.x", Handler="index.handler",
+                                      Role=f"arn:aws:iam::{ACCOUNT}:role/lambda",
+                                      Code={"ZipFile": zip_of(source)}, Timeout=10)["FunctionArn"]
+        cls.lam.get_waiter("function_active_v2").wait(FunctionName=name)
+        return arn
+
+    def call(self, method, path, headers=None, body=None, host=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        all_headers = {"Host": host or self.host}
+        all_headers.update(headers or {})
+        conn.request(method, path, body=body, headers=all_headers)
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, r.headers, data
+
+
+class GatewayTest(ApiTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.logs = cls.kumo.client("logs")
         arns = {name: cls.create_function(name, source) for name, source in
                 [("echo", ECHO), ("shapes", SHAPES), ("simple-auth", SIMPLE_AUTHORIZER),
@@ -215,24 +243,6 @@ class GatewayTest(KumoTestCase):
                                "Format": '{"id":"$context.requestId","status":"$context.status",'
                                          '"route":"$context.routeKey","nothing":"$context.unknownThing"}'})
         cls.host = f"{api_id}.execute-api.localhost:{cls.port}"
-
-    @classmethod
-    def create_function(cls, name, source):
-        arn = cls.lam.create_function(FunctionName=name, Runtime="nodejs20.x", Handler="index.handler",
-                                      Role=f"arn:aws:iam::{ACCOUNT}:role/lambda",
-                                      Code={"ZipFile": zip_of(source)}, Timeout=10)["FunctionArn"]
-        cls.lam.get_waiter("function_active_v2").wait(FunctionName=name)
-        return arn
-
-    def call(self, method, path, headers=None, body=None, host=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        all_headers = {"Host": host or self.host}
-        all_headers.update(headers or {})
-        conn.request(method, path, body=body, headers=all_headers)
-        r = conn.getresponse()
-        data = r.read()
-        conn.close()
-        return r.status, r.headers, data
 
     def event(self, method, path, **kwargs):
         status, headers, body = self.call(method, path, **kwargs)

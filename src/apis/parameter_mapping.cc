@@ -1,0 +1,387 @@
+#include "apis/parameter_mapping.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+
+namespace kumo::apis {
+namespace {
+
+namespace json = boost::json;
+
+Error BadMapping(std::string message) {
+  return Error{400, "BadRequestException", std::move(message)};
+}
+
+enum class Action { kAppend, kOverwrite, kRemove };
+enum class Target { kHeader, kQueryString, kPath, kStatusCode };
+
+struct MappingKey {
+  Action action = Action::kOverwrite;
+  Target target = Target::kHeader;
+  std::string_view name;  // the header or parameter; empty for path and statuscode
+};
+
+// "append:header.x-a" and its kind, or nullopt when malformed.
+std::optional<MappingKey> ParseKey(std::string_view key) {
+  const size_t colon = key.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string_view action = key.substr(0, colon);
+  const std::string_view rest = key.substr(colon + 1);
+  MappingKey k;
+  if (action == "append") {
+    k.action = Action::kAppend;
+  } else if (action == "overwrite") {
+    k.action = Action::kOverwrite;
+  } else if (action == "remove") {
+    k.action = Action::kRemove;
+  } else {
+    return std::nullopt;
+  }
+  if (edge::EqualsIgnoreCase(rest, "path") || edge::EqualsIgnoreCase(rest, "statuscode")) {
+    if (k.action != Action::kOverwrite) return std::nullopt;
+    k.target = edge::EqualsIgnoreCase(rest, "path") ? Target::kPath : Target::kStatusCode;
+    return k;
+  }
+  for (auto [prefix, target] : {std::pair{std::string_view("header."), Target::kHeader},
+                                std::pair{std::string_view("querystring."), Target::kQueryString}}) {
+    if (rest.size() > prefix.size() && rest.substr(0, prefix.size()) == prefix) {
+      k.target = target;
+      k.name = rest.substr(prefix.size());
+      return k;
+    }
+  }
+  return std::nullopt;
+}
+
+// Headers no mapping may set or remove (AWS's reserved headers).
+bool IsReservedHeader(std::string_view name) {
+  auto starts = [&](std::string_view prefix) {
+    return name.size() >= prefix.size() && edge::EqualsIgnoreCase(name.substr(0, prefix.size()), prefix);
+  };
+  if (starts("access-control-") || starts("apigw-") || starts("x-amz-") || starts("x-amzn-")) {
+    return true;
+  }
+  for (std::string_view reserved :
+       {"authorization", "connection", "content-encoding", "content-length", "content-location",
+        "forwarded", "keep-alive", "origin", "proxy-authenticate", "proxy-authorization", "te",
+        "trailers", "transfer-encoding", "upgrade", "x-forwarded-for", "x-forwarded-host",
+        "x-forwarded-proto", "via"}) {
+    if (edge::EqualsIgnoreCase(name, reserved)) return true;
+  }
+  return false;
+}
+
+// Calls `part(text, is_expression)` for each static run and each expression
+// (without its '$' and braces) of a mapping value. False when a brace is
+// left open.
+template <typename Part>
+bool ForEachPart(std::string_view value, Part&& part) {
+  if (value.find("${") == std::string_view::npos) {
+    const bool expression = value.size() > 1 && value[0] == '$';
+    part(expression ? value.substr(1) : value, expression);
+    return true;
+  }
+  size_t pos = 0;
+  while (pos < value.size()) {
+    const size_t open = value.find("${", pos);
+    if (open == std::string_view::npos) {
+      part(value.substr(pos), false);
+      break;
+    }
+    if (open > pos) part(value.substr(pos, open - pos), false);
+    const size_t close = value.find('}', open);
+    if (close == std::string_view::npos) return false;
+    part(value.substr(open + 2, close - open - 2), true);
+    pos = close + 1;
+  }
+  return true;
+}
+
+// A JSON path after "request.body" or "response.body": ".a.b[0]" walks
+// members and elements; recursive descent and filters are not JSON paths
+// HTTP APIs take.
+bool IsJsonPath(std::string_view path) {
+  if (path.find("..") != std::string_view::npos || path.find('?') != std::string_view::npos ||
+      path.find('*') != std::string_view::npos) {
+    return false;
+  }
+  return path.empty() || path[0] == '.' || path[0] == '[';
+}
+
+// Whether `expression` (no '$') is one a request (or response) mapping reads.
+bool IsKnownExpression(std::string_view expression, bool response) {
+  auto named = [&](std::string_view prefix) {
+    return expression.size() > prefix.size() && expression.substr(0, prefix.size()) == prefix;
+  };
+  if (named("context.") || named("stageVariables.")) return true;
+  const std::string_view side = response ? "response." : "request.";
+  if (!expression.starts_with(side)) return false;
+  const std::string_view rest = expression.substr(side.size());
+  if (rest.starts_with("header.")) return rest.size() > 7;
+  if (rest == "body" || rest.starts_with("body.") || rest.starts_with("body[")) {
+    return IsJsonPath(rest.substr(4));
+  }
+  if (response) return false;
+  if (rest.starts_with("querystring.")) return rest.size() > 12;
+  return rest == "path" || (rest.starts_with("path.") && rest.size() > 5);
+}
+
+Status ValidateValue(std::string_view key, std::string_view value, bool response) {
+  bool ok = true;
+  const bool closed = ForEachPart(value, [&](std::string_view text, bool expression) {
+    if (expression && !IsKnownExpression(text, response)) ok = false;
+  });
+  if (!closed || !ok) {
+    return BadMapping("Invalid mapping expression specified: '" + std::string(value) +
+                      "' for '" + std::string(key) + "'");
+  }
+  return Status::Ok();
+}
+
+Status ValidateKey(std::string_view key, const std::optional<MappingKey>& k, bool response) {
+  const bool fits = k && (response ? k->target == Target::kHeader || k->target == Target::kStatusCode
+                                   : k->target != Target::kStatusCode);
+  if (!fits) {
+    return BadMapping("Invalid mapping key specified: '" + std::string(key) + "'. Use " +
+                      (response ? "append|overwrite|remove:header.{name} or overwrite:statuscode"
+                                : "append|overwrite|remove:header.{name}, "
+                                  "append|overwrite|remove:querystring.{name} or overwrite:path"));
+  }
+  if (k->target == Target::kHeader && IsReservedHeader(k->name)) {
+    return BadMapping("Invalid mapping key specified: '" + std::string(key) + "'. The header '" +
+                      std::string(k->name) + "' is reserved and cannot be mapped");
+  }
+  return Status::Ok();
+}
+
+// What a JSON path finds in `body`: strings as they are, other values as
+// JSON; empty when the body is not JSON or the path finds nothing.
+std::string SelectJson(std::string_view body, std::string_view path) {
+  if (path.empty()) return std::string(body);
+  boost::system::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec) return {};
+  const json::value* at = &root;
+  size_t pos = 0;
+  while (pos < path.size() && at != nullptr) {
+    if (path[pos] == '.') {
+      size_t end = path.find_first_of(".[", pos + 1);
+      if (end == std::string_view::npos) end = path.size();
+      const json::object* o = at->if_object();
+      at = o != nullptr ? o->if_contains(path.substr(pos + 1, end - pos - 1)) : nullptr;
+      pos = end;
+    } else if (path[pos] == '[') {
+      const size_t end = path.find(']', pos);
+      if (end == std::string_view::npos) return {};
+      std::string_view inside = path.substr(pos + 1, end - pos - 1);
+      const json::array* a = at->if_array();
+      size_t index = 0;
+      auto [ptr, err] = std::from_chars(inside.data(), inside.data() + inside.size(), index);
+      at = a != nullptr && err == std::errc() && ptr == inside.data() + inside.size() && index < a->size()
+               ? &(*a)[index]
+               : nullptr;
+      pos = end + 1;
+    } else {
+      return {};
+    }
+  }
+  if (at == nullptr) return {};
+  if (const json::string* s = at->if_string()) return std::string(*s);
+  return json::serialize(*at);
+}
+
+std::string JoinHeader(const edge::Headers& headers, std::string_view name) {
+  std::string out;
+  for (std::string_view v : headers.GetAll(name)) {
+    if (!out.empty()) out += ',';
+    out += v;
+  }
+  return out;
+}
+
+std::string Evaluate(std::string_view expression, const MappingSources& s) {
+  auto after = [&](std::string_view prefix) -> std::optional<std::string_view> {
+    if (!expression.starts_with(prefix)) return std::nullopt;
+    return expression.substr(prefix.size());
+  };
+  if (auto name = after("context.")) {
+    return s.context ? s.context(*name).value_or("") : std::string();
+  }
+  if (auto name = after("stageVariables.")) {
+    if (s.stage_variables == nullptr) return {};
+    auto it = s.stage_variables->find(std::string(*name));
+    return it != s.stage_variables->end() ? it->second : std::string();
+  }
+  if (s.request != nullptr && expression.starts_with("request.")) {
+    const edge::Request& r = *s.request;
+    if (auto name = after("request.header.")) return JoinHeader(r.headers, *name);
+    if (auto name = after("request.querystring.")) {
+      std::string out;
+      for (const auto& [n, v] : r.query) {
+        if (n != *name) continue;
+        if (!out.empty()) out += ',';
+        out += v;
+      }
+      return out;
+    }
+    if (auto path = after("request.body")) return SelectJson(r.body, *path);
+    if (expression == "request.path") return std::string(s.route_path);
+    if (auto name = after("request.path.")) {
+      if (s.path_parameters == nullptr) return {};
+      for (const auto& [n, v] : *s.path_parameters) {
+        if (n == *name) return v;
+      }
+      return {};
+    }
+  }
+  if (s.response != nullptr && expression.starts_with("response.")) {
+    if (auto name = after("response.header.")) return JoinHeader(s.response->headers, *name);
+    if (auto path = after("response.body")) return SelectJson(s.response->body, *path);
+  }
+  return {};
+}
+
+// The query string of `query`, percent-encoded.
+std::string EncodeQuery(const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string out;
+  for (const auto& [name, value] : query) {
+    if (!out.empty()) out += '&';
+    out += edge::PercentEncode(name, false);
+    out += '=';
+    out += edge::PercentEncode(value, false);
+  }
+  return out;
+}
+
+// One mapping to apply: its key and its value as evaluated beforehand.
+struct Evaluated {
+  MappingKey key;
+  std::string value;
+};
+
+std::vector<Evaluated> EvaluateAll(const std::map<std::string, std::string>& parameters,
+                                   const MappingSources& sources) {
+  std::vector<Evaluated> out;
+  out.reserve(parameters.size());
+  for (const auto& [key, value] : parameters) {
+    std::optional<MappingKey> k = ParseKey(key);
+    if (!k) continue;  // refused when the integration was saved
+    out.push_back({*k, k->action == Action::kRemove ? std::string() : EvaluateMappingValue(value, sources)});
+  }
+  return out;
+}
+
+void ApplyToHeaders(const Evaluated& m, edge::Headers& headers) {
+  if (m.key.action == Action::kRemove) return headers.Remove(m.key.name);
+  if (m.value.empty()) return;
+  if (m.key.action == Action::kOverwrite) return headers.Set(m.key.name, m.value);
+  headers.Add(std::string(m.key.name), m.value);
+}
+
+}  // namespace
+
+Status ValidateRequestParameters(const RequestParameters& parameters) {
+  for (const auto& [key, value] : parameters) {
+    KUMO_RETURN_IF_ERROR(ValidateKey(key, ParseKey(key), false));
+    if (!key.starts_with("remove:")) KUMO_RETURN_IF_ERROR(ValidateValue(key, value, false));
+  }
+  return Status::Ok();
+}
+
+Status ValidateResponseParameters(const ResponseParameters& parameters) {
+  for (const auto& [selection, mappings] : parameters) {
+    int status = 0;
+    auto [ptr, err] = std::from_chars(selection.data(), selection.data() + selection.size(), status);
+    if (err != std::errc() || ptr != selection.data() + selection.size() || status < 200 || status > 599) {
+      return BadMapping("Invalid response parameters selection key '" + selection +
+                        "': it must be an HTTP status code from 200 to 599");
+    }
+    for (const auto& [key, value] : mappings) {
+      std::optional<MappingKey> k = ParseKey(key);
+      KUMO_RETURN_IF_ERROR(ValidateKey(key, k, true));
+      if (!key.starts_with("remove:")) KUMO_RETURN_IF_ERROR(ValidateValue(key, value, true));
+      if (k->target == Target::kStatusCode && value.find('$') == std::string::npos) {
+        int code = 0;
+        auto [p, e] = std::from_chars(value.data(), value.data() + value.size(), code);
+        if (e != std::errc() || p != value.data() + value.size() || code < 100 || code > 599) {
+          return BadMapping("Invalid status code '" + value + "' for '" + key +
+                            "': it must be from 100 to 599");
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+std::string EvaluateMappingValue(std::string_view value, const MappingSources& sources) {
+  std::string out;
+  ForEachPart(value, [&](std::string_view text, bool expression) {
+    if (expression) {
+      out += Evaluate(text, sources);
+    } else {
+      out += text;
+    }
+  });
+  return out;
+}
+
+void ApplyRequestParameters(const RequestParameters& parameters, const MappingSources& sources,
+                            edge::Request& request) {
+  bool query_changed = false;
+  for (const Evaluated& m : EvaluateAll(parameters, sources)) {
+    switch (m.key.target) {
+      case Target::kHeader:
+        ApplyToHeaders(m, request.headers);
+        break;
+      case Target::kQueryString: {
+        if (m.key.action != Action::kRemove && m.value.empty()) break;
+        query_changed = true;
+        auto named = [&](const auto& kv) { return kv.first == m.key.name; };
+        if (m.key.action == Action::kAppend) {
+          request.query.emplace_back(std::string(m.key.name), m.value);
+          break;
+        }
+        // Overwrite keeps the parameter where it first was.
+        auto first = std::find_if(request.query.begin(), request.query.end(), named);
+        if (m.key.action == Action::kOverwrite && first != request.query.end()) {
+          first->second = m.value;
+          std::erase_if(request.query, [&, kept = &*first](const auto& kv) { return &kv != kept && named(kv); });
+        } else if (m.key.action == Action::kOverwrite) {
+          request.query.emplace_back(std::string(m.key.name), m.value);
+        } else {
+          std::erase_if(request.query, named);
+        }
+        break;
+      }
+      case Target::kPath: {
+        if (m.value.empty()) break;
+        request.raw_path = m.value.front() == '/' ? m.value : "/" + m.value;
+        request.path = edge::PercentDecode(request.raw_path, false).value_or(request.raw_path);
+        break;
+      }
+      case Target::kStatusCode:
+        break;
+    }
+  }
+  if (query_changed) request.raw_query = EncodeQuery(request.query);
+}
+
+void ApplyResponseParameters(const ResponseParameters& parameters, const MappingSources& sources,
+                             edge::Response& response) {
+  auto selected = parameters.find(std::to_string(response.status));
+  if (selected == parameters.end()) return;
+  for (const Evaluated& m : EvaluateAll(selected->second, sources)) {
+    if (m.key.target == Target::kHeader) {
+      ApplyToHeaders(m, response.headers);
+    } else if (m.key.target == Target::kStatusCode) {
+      int code = 0;
+      auto [ptr, err] = std::from_chars(m.value.data(), m.value.data() + m.value.size(), code);
+      if (err == std::errc() && ptr == m.value.data() + m.value.size() && code >= 100 && code <= 599) {
+        response.status = code;
+      }
+    }
+  }
+}
+
+}  // namespace kumo::apis
