@@ -1,5 +1,7 @@
 #include "apis/gateway.h"
 
+#include <boost/json/serialize.hpp>
+
 #include "apis/cors.h"
 #include "apis/gateway_impl.h"
 #include "apis/proxy_response.h"
@@ -57,6 +59,28 @@ std::string FormatAccessLog(
     pos = end;
   }
   return out;
+}
+
+// $context.authorizer.claims.{name} (a JWT authorizer's claim) or
+// $context.authorizer.{name} (a Lambda authorizer's context value): strings
+// as they are, other values as JSON.
+std::optional<std::string> AuthorizerValue(const Exchange& ex, std::string_view name) {
+  if (!ex.authorizer) return std::nullopt;
+  const boost::json::object* scope = &*ex.authorizer;
+  const bool claim = name.starts_with("claims.");
+  if (claim) name.remove_prefix(7);
+  // Payload 2.0 nests each kind under its name; 1.0 does not.
+  if (const boost::json::value* nested = scope->if_contains(claim ? "jwt" : "lambda")) {
+    scope = nested->if_object();
+  }
+  if (scope != nullptr && claim) {
+    const boost::json::value* claims = scope->if_contains("claims");
+    scope = claims != nullptr ? claims->if_object() : nullptr;
+  }
+  const boost::json::value* value = scope != nullptr ? scope->if_contains(name) : nullptr;
+  if (value == nullptr) return std::nullopt;
+  if (const boost::json::string* text = value->if_string()) return std::string(*text);
+  return boost::json::serialize(*value);
 }
 
 }  // namespace
@@ -272,6 +296,7 @@ std::optional<std::string> Gateway::Impl::ContextVariable(const Exchange& ex, st
   if (name == "integrationErrorMessage" || name == "integration.error") return ex.integration_error;
   if (name == "authorizer.error") return ex.authorizer_error;
   if (name == "authorizer.principalId") return ex.authorizer_principal;
+  if (name.starts_with("authorizer.")) return AuthorizerValue(ex, name.substr(11));
   if (name == "error.message") {
     return status >= 400 && status != 0 ? std::optional<std::string>("") : std::nullopt;
   }

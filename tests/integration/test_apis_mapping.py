@@ -8,7 +8,7 @@ import unittest
 
 import botocore.exceptions
 
-from test_apis_gateway import ECHO, SHAPES, ApiTestCase, Backend
+from test_apis_gateway import ECHO, SHAPES, SIMPLE_AUTHORIZER, ApiTestCase, Backend, Issuer
 
 
 class ParameterMappingTest(ApiTestCase):
@@ -16,7 +16,9 @@ class ParameterMappingTest(ApiTestCase):
     def setUpClass(cls):
         super().setUpClass()
         arns = {name: cls.create_function(name, source)
-                for name, source in [("map-echo", ECHO), ("map-shapes", SHAPES)]}
+                for name, source in [("map-echo", ECHO), ("map-shapes", SHAPES),
+                                     ("map-auth", SIMPLE_AUTHORIZER)]}
+        cls.issuer = Issuer()
         cls.backend = Backend()
         cls.api_id = api_id = cls.gw.create_api(Name="mapped", ProtocolType="HTTP")["ApiId"]
         cls.echo_parameters = {
@@ -48,8 +50,27 @@ class ParameterMappingTest(ApiTestCase):
             ResponseParameters={"207": {"overwrite:statuscode": "200",
                                         "overwrite:header.x-backend": "mapped",
                                         "append:header.x-seen-path": "$response.body.path"}})
-        for key, target in [("POST /m/{id}", echo), ("GET /s", shapes), ("ANY /p/{proxy+}", proxy)]:
-            cls.gw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{target['IntegrationId']}")
+        # Who the authorizer said the caller is, handed on as headers.
+        who = cls.gw.create_integration(
+            ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=arns["map-echo"],
+            PayloadFormatVersion="2.0",
+            RequestParameters={"overwrite:header.x-user": "$context.authorizer.user",
+                               "overwrite:header.x-sub": "$context.authorizer.claims.sub",
+                               "overwrite:header.x-email": "${context.authorizer.claims.email}"})
+        lambda_auth = cls.gw.create_authorizer(
+            ApiId=api_id, Name="simple", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
+            EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
+            AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['map-auth']}/invocations")
+        jwt_auth = cls.gw.create_authorizer(
+            ApiId=api_id, Name="jwt", AuthorizerType="JWT", IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={"Audience": ["my-api"], "Issuer": cls.issuer.url})
+        routes = [("POST /m/{id}", echo, {}), ("GET /s", shapes, {}), ("ANY /p/{proxy+}", proxy, {}),
+                  ("GET /who/lambda", who, {"AuthorizationType": "CUSTOM",
+                                            "AuthorizerId": lambda_auth["AuthorizerId"]}),
+                  ("GET /who/jwt", who, {"AuthorizationType": "JWT", "AuthorizerId": jwt_auth["AuthorizerId"]})]
+        for key, target, extra in routes:
+            cls.gw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{target['IntegrationId']}",
+                                **extra)
         cls.echo_id = echo["IntegrationId"]
         cls.gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True,
                             StageVariables={"color": "blue"})
@@ -83,6 +104,19 @@ class ParameterMappingTest(ApiTestCase):
         event = json.loads(body)
         self.assertNotIn("x-tenant", event["headers"])
         self.assertIsNone(event.get("queryStringParameters"))
+
+    def test_authorizer_results_can_be_mapped(self):
+        status, _, body = self.call("GET", "/who/lambda", headers={"Authorization": "let-me-in"})
+        self.assertEqual(status, 200, body)
+        headers = json.loads(body)["headers"]
+        self.assertEqual(headers["x-user"], "alice")
+        self.assertNotIn("x-sub", headers)
+        token = self.issuer.token(email="a@example.com")
+        status, _, body = self.call("GET", "/who/jwt", headers={"Authorization": "Bearer " + token})
+        self.assertEqual(status, 200, body)
+        headers = json.loads(body)["headers"]
+        self.assertEqual((headers["x-sub"], headers["x-email"]), ("user-1", "a@example.com"))
+        self.assertNotIn("x-user", headers)
 
     def test_response_mapping_follows_the_integration_status(self):
         status, headers, body = self.call("GET", "/s?mode=cookies")
