@@ -57,6 +57,16 @@ SOURCE = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });\n'
 ECHO_SOURCE = "exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });\n"
 
 
+
+# Two-sided 95% quantiles of Student's t by degrees of freedom; between
+# entries the smaller df's (the wider interval) is used.
+T975 = [(1, 12.71), (2, 4.30), (3, 3.18), (4, 2.78), (5, 2.57), (6, 2.45), (7, 2.36), (8, 2.31),
+        (9, 2.26), (10, 2.23), (15, 2.13), (20, 2.09), (30, 2.04), (40, 2.02), (60, 2.00), (120, 1.98)]
+
+
+def t975(df):
+    return next((t for d, t in reversed(T975) if d <= df), math.inf)
+
 def wrk_start(port, connections, seconds, path, lua, host=None, env=None):
     """Starts wrk (1 thread); wrk_result reads what it measured."""
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
@@ -247,9 +257,11 @@ def main():
 
     def interval(logs):
         """(low, estimate, high): the geometric mean of per-set ratios, given as
-        logs, with its 95% interval."""
+        logs, with its 95% interval (Student's t, so a few sets give the wide
+        interval they deserve rather than a verdict)."""
         mean = statistics.mean(logs)
-        half = 2 * statistics.stdev(logs) / math.sqrt(len(logs)) if len(logs) > 1 else math.inf
+        half = (t975(len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
+                if len(logs) > 1 else math.inf)
         return math.exp(mean - half), math.exp(mean), math.exp(mean + half)
 
     def per_round(conns, i, combine):
