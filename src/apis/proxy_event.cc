@@ -16,13 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -248,7 +241,7 @@ std::optional<PayloadFormat> ParsePayloadFormat(std::string_view version) {
 }
 
 bool IsTextContentType(std::string_view content_type) {
-  std::string type = Lower(content_type.substr(0, content_type.find(';')));
+  std::string type = AsciiLower(content_type.substr(0, content_type.find(';')));
   size_t begin = type.find_first_not_of(" \t");
   size_t end = type.find_last_not_of(" \t");
   if (begin == std::string::npos) return false;

@@ -32,6 +32,12 @@ std::string FastRandomHex(size_t n);
 // The same `n` bytes, raw.
 std::string FastRandomBytes(size_t n);
 
+// ASCII letters lower-cased, every other byte as it is: for names that are
+// ASCII by definition (header names, keywords), without std::tolower's
+// locale.
+inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+std::string AsciiLower(std::string_view text);
+
 // Escapes &, <, >, " and ' for XML text and attributes.
 std::string XmlEscape(std::string_view text);
 

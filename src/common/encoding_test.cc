@@ -48,6 +48,13 @@ TEST(EncodingTest, FastRandomHexHasTheLengthAskedAndVaries) {
   EXPECT_NE(FastRandomHex(12), FastRandomHex(12));
 }
 
+TEST(EncodingTest, AsciiLowerChangesOnlyAsciiLetters) {
+  EXPECT_EQ(AsciiLower("Content-Type: X_Y@[Z]"), "content-type: x_y@[z]");
+  EXPECT_EQ(AsciiLower("\xC3\x84\xC3\xA4"), "\xC3\x84\xC3\xA4");  // UTF-8 stays as it is
+  EXPECT_EQ(AsciiLower('Q'), 'q');
+  EXPECT_EQ(AsciiLower('['), '[');
+}
+
 TEST(EncodingTest, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));

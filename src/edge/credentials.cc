@@ -1,13 +1,13 @@
 #include "edge/credentials.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
 #include <utility>
+
+#include "common/encoding.h"
 
 namespace kumo::edge {
 namespace {
@@ -20,12 +20,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // One profile while it is being read.
 struct Profile {
@@ -102,7 +96,7 @@ Result<CredentialStore> CredentialStore::Parse(std::string_view text, std::strin
 
     size_t sep = line.find_first_of("=:");
     if (sep == std::string_view::npos) return error_at(line_number, "expected 'key = value'");
-    std::string key = Lower(Trim(line.substr(0, sep)));
+    std::string key = AsciiLower(Trim(line.substr(0, sep)));
     std::string_view value = Trim(line.substr(sep + 1));
     if (key.empty()) return error_at(line_number, "expected 'key = value'");
     if (!profile) return error_at(line_number, "'" + key + "' is outside a [profile] section");

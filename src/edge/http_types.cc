@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/encoding.h"
+
 namespace kumo::edge {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -70,9 +72,7 @@ std::string Request::HostName() const {
   } else if (size_t colon = host.rfind(':'); colon != std::string::npos) {
     host.resize(colon);
   }
-  for (char& c : host) {  // ASCII, not std::tolower's locale: this runs per gateway request
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  for (char& c : host) c = AsciiLower(c);  // not std::tolower's locale: this runs per gateway request
   return host;
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <optional>
 
+#include "common/encoding.h"
 #include "tables/expression_attributes.h"
 #include "tables/expression_resolver.h"
 #include "tables/partiql_lexer.h"
@@ -31,11 +32,6 @@ bool InWords(const std::array<std::string_view, N>& words, std::string_view word
   return false;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 constexpr std::string_view kMissingRightHandSide =
     "Missing right-hand side expression of infix operator";
@@ -305,7 +301,7 @@ class Parser {
   }
   Result<Operand> ParseOperand() {
     if (AtCall()) {
-      std::string name = Lower(Peek().text);
+      std::string name = AsciiLower(Peek().text);
       if (name != "size") return InvalidArgument("Unrecognized function: " + Peek().text);
       KUMO_ASSIGN_OR_RETURN(std::vector<Operand> args, Arguments());
       return Call("size", std::move(args));
@@ -355,7 +351,7 @@ class Parser {
     if (AtCall()) {
       static constexpr std::array<std::string_view, 5> kConditionFunctions = {
           "begins_with", "contains", "attribute_type", "attribute_exists", "attribute_not_exists"};
-      std::string name = Lower(Peek().text);
+      std::string name = AsciiLower(Peek().text);
       for (std::string_view f : kConditionFunctions) {
         if (name != f) continue;
         KUMO_ASSIGN_OR_RETURN(std::vector<Operand> args, Arguments());
@@ -555,7 +551,7 @@ class Parser {
     KUMO_ASSIGN_OR_RETURN(Path target, ParsePath());
     if (!AcceptPunct("=")) return MalformedStatement("Expected =");
     if (AtCall()) {
-      std::string name = Lower(Peek().text);
+      std::string name = AsciiLower(Peek().text);
       if (name == "set_add" || name == "set_delete") {
         const std::string upper = name == "set_add" ? "ADD" : "DELETE";
         KUMO_ASSIGN_OR_RETURN(std::vector<Operand> args, Arguments());
@@ -609,7 +605,7 @@ class Parser {
   }
   Result<Operand> SetOperand() {
     if (AtCall()) {
-      std::string name = Lower(Peek().text);
+      std::string name = AsciiLower(Peek().text);
       if (name != "list_append" && name != "if_not_exists") {
         return InvalidArgument("Unrecognized function: " + Peek().text);
       }
