@@ -1,11 +1,10 @@
 #include "apis/gateway.h"
 
-#include <boost/json/serialize.hpp>
-
 #include "apis/cors.h"
 #include "apis/gateway_impl.h"
 #include "apis/proxy_response.h"
 #include "common/encoding.h"
+#include "common/json.h"
 #include "functions/registry.h"
 #include "logs/log_store.h"
 
@@ -79,8 +78,7 @@ std::optional<std::string> AuthorizerValue(const Exchange& ex, std::string_view 
   }
   const boost::json::value* value = scope != nullptr ? scope->if_contains(name) : nullptr;
   if (value == nullptr) return std::nullopt;
-  if (const boost::json::string* text = value->if_string()) return std::string(*text);
-  return boost::json::serialize(*value);
+  return JsonText(*value);
 }
 
 }  // namespace

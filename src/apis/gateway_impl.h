@@ -88,8 +88,9 @@ class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
                       std::function<void(Result<LambdaOutcome>)> done);
 
   // gateway_integration.cc: the integration's parameter mapping applied to
-  // the request on its way in, and to the integration's response.
-  void MapRequest(Exchange& ex) const;
+  // the request on its way in (true when it overwrote the path), and to the
+  // integration's response.
+  bool MapRequest(Exchange& ex) const;
   void MapResponse(const Exchange& ex, edge::Response& response) const;
 
   // Sends `response` (with CORS when `with_cors`, and apigw-requestid),

@@ -2,6 +2,8 @@
 // event) and HTTP_PROXY (the request forwarded to a URL), each bounded by the
 // integration's TimeoutInMillis.
 #include <atomic>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <chrono>
 
 #include "apis/gateway_impl.h"
@@ -54,18 +56,18 @@ std::string SubstitutePathParameters(std::string_view uri,
   return out;
 }
 
-// `url` with its path replaced by `path` (its query string kept).
+// `url` with its path replaced by `path`, percent-encoded as it stands
+// (encoded here where it is not), its query string kept.
 std::string WithPath(std::string_view url, std::string_view path) {
-  const size_t scheme = url.find("://");
-  const size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
-  size_t start = url.find_first_of("/?", host);
-  if (start == std::string_view::npos) start = url.size();
-  size_t end = url.find('?', start);
-  if (end == std::string_view::npos) end = url.size();
-  std::string out(url.substr(0, start));
-  out += path;
-  out += url.substr(end);
-  return out;
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::string(url);
+  boost::urls::url u(*parsed);
+  if (auto encoded = boost::urls::make_pct_string_view(path)) {
+    u.set_encoded_path(*encoded);
+  } else {
+    u.set_path(path);
+  }
+  return std::string(u.buffer());
 }
 
 // Fires a callback once: with the result, or with a timeout, whichever
@@ -128,15 +130,15 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
   });
 }
 
-void Gateway::Impl::MapRequest(Exchange& ex) const {
-  if (ex.integration->request_parameters.empty()) return;
+bool Gateway::Impl::MapRequest(Exchange& ex) const {
+  if (ex.integration->request_parameters.empty()) return false;
   MappingSources sources;
   sources.request = &ex.request;
   sources.route_path = ex.route_path;
   if (ex.match) sources.path_parameters = &ex.match->path_parameters;
   sources.stage_variables = &ex.stage->stage.variables;
   sources.context = [&](std::string_view name) { return ContextVariable(ex, name, 0, 0); };
-  ApplyRequestParameters(ex.integration->request_parameters, sources, ex.request);
+  return ApplyRequestParameters(ex.integration->request_parameters, sources, ex.request);
 }
 
 void Gateway::Impl::MapResponse(const Exchange& ex, edge::Response& response) const {
@@ -153,7 +155,7 @@ void Gateway::Impl::MapResponse(const Exchange& ex, edge::Response& response) co
 void Gateway::Impl::Integrate(const ExchangePtr& ex) {
   const Integration* integration = ex->integration;
   if (integration == nullptr) return Finish(ex, NotFoundResponse(ex->api_request_id), true);
-  MapRequest(*ex);
+  const bool path_mapped = MapRequest(*ex);
   const auto& variables = ex->stage->stage.variables;
   const int64_t started = options_.clock->NowMillis();
   auto self = shared_from_this();
@@ -191,9 +193,7 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
                                                                                  : integration->method;
   request.url = SubstitutePathParameters(SubstituteStageVariables(integration->uri, variables),
                                          ex->match->path_parameters);
-  if (integration->request_parameters.contains("overwrite:path")) {
-    request.url = WithPath(request.url, ex->request.raw_path);
-  }
+  if (path_mapped) request.url = WithPath(request.url, ex->request.raw_path);
   if (!ex->request.raw_query.empty()) {
     request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + ex->request.raw_query;
   }

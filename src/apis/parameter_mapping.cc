@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "common/json.h"
+
 namespace kumo::apis {
 namespace {
 
@@ -109,28 +111,77 @@ bool IsJsonPath(std::string_view path) {
   return path.empty() || path[0] == '.' || path[0] == '[';
 }
 
-// Whether `expression` (no '$') is one a request (or response) mapping reads.
-bool IsKnownExpression(std::string_view expression, bool response) {
-  auto named = [&](std::string_view prefix) {
-    return expression.size() > prefix.size() && expression.substr(0, prefix.size()) == prefix;
+enum class Source {
+  kContext,
+  kStageVariable,
+  kRequestHeader,
+  kRequestQueryString,
+  kRequestBody,
+  kRequestPath,
+  kRequestPathParameter,
+  kResponseHeader,
+  kResponseBody,
+};
+
+// One expression of a value: its source and what follows the source's
+// name (a header, parameter or variable name, or a JSON path).
+struct Expression {
+  Source source;
+  std::string_view argument;
+};
+
+// `text` (an expression without '$' and braces) parsed; nullopt when it
+// names nothing a mapping reads.
+std::optional<Expression> ParseExpression(std::string_view text) {
+  enum class Argument { kName, kNone, kJsonPath };
+  struct Form {
+    std::string_view prefix;
+    Source source;
+    Argument argument;
   };
-  if (named("context.") || named("stageVariables.")) return true;
-  const std::string_view side = response ? "response." : "request.";
-  if (!expression.starts_with(side)) return false;
-  const std::string_view rest = expression.substr(side.size());
-  if (rest.starts_with("header.")) return rest.size() > 7;
-  if (rest == "body" || rest.starts_with("body.") || rest.starts_with("body[")) {
-    return IsJsonPath(rest.substr(4));
+  static constexpr Form kForms[] = {
+      {"context.", Source::kContext, Argument::kName},
+      {"stageVariables.", Source::kStageVariable, Argument::kName},
+      {"request.header.", Source::kRequestHeader, Argument::kName},
+      {"request.querystring.", Source::kRequestQueryString, Argument::kName},
+      {"request.body", Source::kRequestBody, Argument::kJsonPath},
+      {"request.path.", Source::kRequestPathParameter, Argument::kName},
+      {"request.path", Source::kRequestPath, Argument::kNone},
+      {"response.header.", Source::kResponseHeader, Argument::kName},
+      {"response.body", Source::kResponseBody, Argument::kJsonPath},
+  };
+  for (const Form& form : kForms) {
+    if (!text.starts_with(form.prefix)) continue;
+    const std::string_view argument = text.substr(form.prefix.size());
+    const bool fits = form.argument == Argument::kName   ? !argument.empty()
+                      : form.argument == Argument::kNone ? argument.empty()
+                                                         : IsJsonPath(argument);
+    if (!fits) return std::nullopt;
+    return Expression{form.source, argument};
   }
-  if (response) return false;
-  if (rest.starts_with("querystring.")) return rest.size() > 12;
-  return rest == "path" || (rest.starts_with("path.") && rest.size() > 5);
+  return std::nullopt;
+}
+
+// Whether a request mapping (or a response mapping) may read `source`.
+bool ReadableBy(Source source, bool response) {
+  switch (source) {
+    case Source::kContext:
+    case Source::kStageVariable:
+      return true;
+    case Source::kResponseHeader:
+    case Source::kResponseBody:
+      return response;
+    default:
+      return !response;
+  }
 }
 
 Status ValidateValue(std::string_view key, std::string_view value, bool response) {
   bool ok = true;
   const bool closed = ForEachPart(value, [&](std::string_view text, bool expression) {
-    if (expression && !IsKnownExpression(text, response)) ok = false;
+    if (!expression) return;
+    std::optional<Expression> parsed = ParseExpression(text);
+    if (!parsed || !ReadableBy(parsed->source, response)) ok = false;
   });
   if (!closed || !ok) {
     return BadMapping("Invalid mapping expression specified: '" + std::string(value) +
@@ -186,58 +237,58 @@ std::string SelectJson(std::string_view body, std::string_view path) {
       return {};
     }
   }
-  if (at == nullptr) return {};
-  if (const json::string* s = at->if_string()) return std::string(*s);
-  return json::serialize(*at);
+  return at != nullptr ? JsonText(*at) : std::string();
 }
 
-std::string JoinHeader(const edge::Headers& headers, std::string_view name) {
+// Several values of one name, comma-joined.
+template <typename Values>
+std::string JoinValues(const Values& values) {
   std::string out;
-  for (std::string_view v : headers.GetAll(name)) {
+  for (std::string_view v : values) {
     if (!out.empty()) out += ',';
     out += v;
   }
   return out;
 }
 
-std::string Evaluate(std::string_view expression, const MappingSources& s) {
-  auto after = [&](std::string_view prefix) -> std::optional<std::string_view> {
-    if (!expression.starts_with(prefix)) return std::nullopt;
-    return expression.substr(prefix.size());
-  };
-  if (auto name = after("context.")) {
-    return s.context ? s.context(*name).value_or("") : std::string();
-  }
-  if (auto name = after("stageVariables.")) {
-    if (s.stage_variables == nullptr) return {};
-    auto it = s.stage_variables->find(std::string(*name));
-    return it != s.stage_variables->end() ? it->second : std::string();
-  }
-  if (s.request != nullptr && expression.starts_with("request.")) {
-    const edge::Request& r = *s.request;
-    if (auto name = after("request.header.")) return JoinHeader(r.headers, *name);
-    if (auto name = after("request.querystring.")) {
-      std::string out;
-      for (const auto& [n, v] : r.query) {
-        if (n != *name) continue;
-        if (!out.empty()) out += ',';
-        out += v;
-      }
-      return out;
+std::string Evaluate(std::string_view text, const MappingSources& s) {
+  const std::optional<Expression> e = ParseExpression(text);
+  if (!e) return {};
+  const std::string_view name = e->argument;
+  const edge::Request* request = s.request;
+  const edge::Response* response = s.response;
+  switch (e->source) {
+    case Source::kContext:
+      return s.context ? s.context(name).value_or("") : std::string();
+    case Source::kStageVariable: {
+      if (s.stage_variables == nullptr) return {};
+      auto it = s.stage_variables->find(std::string(name));
+      return it != s.stage_variables->end() ? it->second : std::string();
     }
-    if (auto path = after("request.body")) return SelectJson(r.body, *path);
-    if (expression == "request.path") return std::string(s.route_path);
-    if (auto name = after("request.path.")) {
-      if (s.path_parameters == nullptr) return {};
+    case Source::kRequestHeader:
+      return request ? JoinValues(request->headers.GetAll(name)) : std::string();
+    case Source::kRequestQueryString: {
+      if (request == nullptr) return {};
+      std::vector<std::string_view> values;
+      for (const auto& [n, v] : request->query) {
+        if (n == name) values.push_back(v);
+      }
+      return JoinValues(values);
+    }
+    case Source::kRequestBody:
+      return request ? SelectJson(request->body, name) : std::string();
+    case Source::kRequestPath:
+      return request ? std::string(s.route_path) : std::string();
+    case Source::kRequestPathParameter:
+      if (request == nullptr || s.path_parameters == nullptr) return {};
       for (const auto& [n, v] : *s.path_parameters) {
-        if (n == *name) return v;
+        if (n == name) return v;
       }
       return {};
-    }
-  }
-  if (s.response != nullptr && expression.starts_with("response.")) {
-    if (auto name = after("response.header.")) return JoinHeader(s.response->headers, *name);
-    if (auto path = after("response.body")) return SelectJson(s.response->body, *path);
+    case Source::kResponseHeader:
+      return response ? JoinValues(response->headers.GetAll(name)) : std::string();
+    case Source::kResponseBody:
+      return response ? SelectJson(response->body, name) : std::string();
   }
   return {};
 }
@@ -326,9 +377,10 @@ std::string EvaluateMappingValue(std::string_view value, const MappingSources& s
   return out;
 }
 
-void ApplyRequestParameters(const RequestParameters& parameters, const MappingSources& sources,
+bool ApplyRequestParameters(const RequestParameters& parameters, const MappingSources& sources,
                             edge::Request& request) {
   bool query_changed = false;
+  bool path_changed = false;
   for (const Evaluated& m : EvaluateAll(parameters, sources)) {
     switch (m.key.target) {
       case Target::kHeader:
@@ -337,27 +389,28 @@ void ApplyRequestParameters(const RequestParameters& parameters, const MappingSo
       case Target::kQueryString: {
         if (m.key.action != Action::kRemove && m.value.empty()) break;
         query_changed = true;
+        auto& query = request.query;
         auto named = [&](const auto& kv) { return kv.first == m.key.name; };
-        if (m.key.action == Action::kAppend) {
-          request.query.emplace_back(std::string(m.key.name), m.value);
+        if (m.key.action == Action::kRemove) {
+          std::erase_if(query, named);
+          break;
+        }
+        auto first = m.key.action == Action::kOverwrite ? std::find_if(query.begin(), query.end(), named)
+                                                        : query.end();
+        if (first == query.end()) {
+          query.emplace_back(std::string(m.key.name), m.value);
           break;
         }
         // Overwrite keeps the parameter where it first was.
-        auto first = std::find_if(request.query.begin(), request.query.end(), named);
-        if (m.key.action == Action::kOverwrite && first != request.query.end()) {
-          first->second = m.value;
-          std::erase_if(request.query, [&, kept = &*first](const auto& kv) { return &kv != kept && named(kv); });
-        } else if (m.key.action == Action::kOverwrite) {
-          request.query.emplace_back(std::string(m.key.name), m.value);
-        } else {
-          std::erase_if(request.query, named);
-        }
+        first->second = m.value;
+        query.erase(std::remove_if(std::next(first), query.end(), named), query.end());
         break;
       }
       case Target::kPath: {
         if (m.value.empty()) break;
         request.raw_path = m.value.front() == '/' ? m.value : "/" + m.value;
         request.path = edge::PercentDecode(request.raw_path, false).value_or(request.raw_path);
+        path_changed = true;
         break;
       }
       case Target::kStatusCode:
@@ -365,6 +418,7 @@ void ApplyRequestParameters(const RequestParameters& parameters, const MappingSo
     }
   }
   if (query_changed) request.raw_query = EncodeQuery(request.query);
+  return path_changed;
 }
 
 void ApplyResponseParameters(const ResponseParameters& parameters, const MappingSources& sources,

@@ -61,8 +61,8 @@ Status ValidateResponseParameters(const ResponseParameters& parameters);
 std::string EvaluateMappingValue(std::string_view value, const MappingSources& sources);
 
 // Applies `parameters` to `request` (headers, query string, path); `sources`
-// reads the request as it was.
-void ApplyRequestParameters(const RequestParameters& parameters, const MappingSources& sources,
+// reads the request as it was. True when `overwrite:path` changed the path.
+bool ApplyRequestParameters(const RequestParameters& parameters, const MappingSources& sources,
                             edge::Request& request);
 
 // Applies the mappings selected by `response.status` to `response`.

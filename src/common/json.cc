@@ -21,6 +21,11 @@ Result<boost::json::object> ParseJsonObject(std::string_view body) {
 
 std::string ToJson(const boost::json::value& value) { return boost::json::serialize(value); }
 
+std::string JsonText(const boost::json::value& value) {
+  if (const boost::json::string* text = value.if_string()) return std::string(*text);
+  return ToJson(value);
+}
+
 Result<std::optional<std::string>> GetString(const boost::json::object& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->value().is_null()) return std::optional<std::string>();

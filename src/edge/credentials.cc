@@ -20,7 +20,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-
 // One profile while it is being read.
 struct Profile {
   std::string name;
