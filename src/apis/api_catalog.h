@@ -145,6 +145,9 @@ struct StageInfo {
   RouteSettings default_route_settings;
   std::map<std::string, RouteSettings> route_settings;  // by route key
   std::optional<AccessLogSettings> access_log;
+  // Bumped by ResetAuthorizersCache: Lambda authorizer answers cached under
+  // an earlier value are not used. Not stored (the cache is in memory).
+  uint64_t authorizer_cache_generation = 0;
 };
 
 struct DeployedStage {

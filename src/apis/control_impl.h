@@ -92,9 +92,13 @@ class ApiControlService::Impl final : public ApiCatalog {
   Result<edge::Response> GetStages(const OpContext& ctx);
   Result<edge::Response> UpdateStage(const OpContext& ctx);
   Result<edge::Response> DeleteStage(const OpContext& ctx);
+  Result<edge::Response> DeleteAccessLogSettings(const OpContext& ctx);
+  Result<edge::Response> DeleteRouteSettings(const OpContext& ctx);
+  Result<edge::Response> ResetAuthorizersCache(const OpContext& ctx);
   Result<edge::Response> CreateDeployment(const OpContext& ctx);
   Result<edge::Response> GetDeployment(const OpContext& ctx);
   Result<edge::Response> GetDeployments(const OpContext& ctx);
+  Result<edge::Response> UpdateDeployment(const OpContext& ctx);
   Result<edge::Response> DeleteDeployment(const OpContext& ctx);
 
  private:
@@ -112,6 +116,10 @@ class ApiControlService::Impl final : public ApiCatalog {
   // `change` fails.
   using Change = std::function<Result<edge::Response>(ApiState& next)>;
   Result<edge::Response> Mutate(const OpContext& ctx, bool redeploy, const Change& change);
+  // Mutate's form for the stage of path parameter 1 (404 when missing),
+  // answering 204 when `change` succeeds.
+  Result<edge::Response> MutateStage(const OpContext& ctx,
+                                     const std::function<Status(StageRecord&)>& change);
 
   // A fresh id of `length` characters unused by the API (and, for APIs, by
   // any API). Only with write_mu_ held.

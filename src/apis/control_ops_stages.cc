@@ -105,6 +105,46 @@ Result<edge::Response> Impl::DeleteStage(const OpContext& ctx) {
   });
 }
 
+Result<edge::Response> Impl::MutateStage(const OpContext& ctx,
+                                         const std::function<Status(StageRecord&)>& change) {
+  return Mutate(ctx, false, [&](ApiState& next) -> Result<edge::Response> {
+    StageRecord* stage = FindIn(next.stages, ctx.params.at(1));
+    if (stage == nullptr) return StageNotFound(ctx.params.at(1));
+    KUMO_RETURN_IF_ERROR(change(*stage));
+    return EmptyResponse(204);
+  });
+}
+
+Result<edge::Response> Impl::DeleteAccessLogSettings(const OpContext& ctx) {
+  return MutateStage(ctx, [&](StageRecord& stage) {
+    stage.info.access_log.reset();
+    stage.updated_ms = NowMillis();
+    return Status::Ok();
+  });
+}
+
+Result<edge::Response> Impl::DeleteRouteSettings(const OpContext& ctx) {
+  const std::string& route_key = ctx.params.at(2);
+  return MutateStage(ctx, [&](StageRecord& stage) -> Status {
+    if (stage.info.route_settings.erase(route_key) == 0) {
+      return NotFoundError("Unable to find RouteSettings for route key " + route_key +
+                               " in stage " + stage.info.name,
+                           "RouteSettings");
+    }
+    stage.updated_ms = NowMillis();
+    return Status::Ok();
+  });
+}
+
+// The stage's cached Lambda authorizer answers are keyed on its generation
+// (gateway_auth.cc); a new one leaves them unused until they age out.
+Result<edge::Response> Impl::ResetAuthorizersCache(const OpContext& ctx) {
+  return MutateStage(ctx, [](StageRecord& stage) {
+    ++stage.info.authorizer_cache_generation;
+    return Status::Ok();
+  });
+}
+
 Result<edge::Response> Impl::CreateDeployment(const OpContext& ctx) {
   KUMO_ASSIGN_OR_RETURN(json::object body, ctx.Body());
   KUMO_ASSIGN_OR_RETURN(std::optional<std::string> description, OptString(body, "description"));
@@ -140,6 +180,24 @@ Result<edge::Response> Impl::GetDeployments(const OpContext& ctx) {
   KUMO_ASSIGN_OR_RETURN(ApiPtr api, RequireApi(ctx));
   return ListResponse(api->deployments, ctx, [](const std::shared_ptr<const Deployment>& d) {
     return RenderDeployment(*d);
+  });
+}
+
+Result<edge::Response> Impl::UpdateDeployment(const OpContext& ctx) {
+  KUMO_ASSIGN_OR_RETURN(json::object body, ctx.Body());
+  KUMO_ASSIGN_OR_RETURN(std::optional<std::string> description, OptString(body, "description"));
+  if (description) KUMO_RETURN_IF_ERROR(CheckLength("description", *description, 0, 1024));
+  return Mutate(ctx, false, [&](ApiState& next) -> Result<edge::Response> {
+    const std::string& id = ctx.params.at(1);
+    std::shared_ptr<const Deployment>* current = FindIn(next.deployments, id);
+    if (current == nullptr) return DeploymentNotFound(id);
+    if (description) {
+      // Deployments are shared immutable snapshots: replace, never edit.
+      auto changed = std::make_shared<Deployment>(**current);
+      changed->description = *description;
+      *current = std::move(changed);
+    }
+    return JsonResponse(200, RenderDeployment(**current));
   });
 }
 

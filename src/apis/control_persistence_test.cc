@@ -51,6 +51,8 @@ TEST_F(PersistenceTest, EverythingSurvivesAReopen) {
             201);
   std::string deployment =
       Call("POST", base + "/deployments", {{"stageName", "prod"}}).Str("deploymentId");
+  ASSERT_EQ(Call("PATCH", base + "/deployments/" + deployment, {{"description", "renamed"}}).status,
+            200);
   std::string gone = CreateApi({{"name", "gone"}});
   ASSERT_EQ(Call("DELETE", "/v2/apis/" + gone).status, 204);
 
@@ -74,6 +76,7 @@ TEST_F(PersistenceTest, EverythingSurvivesAReopen) {
   ASSERT_TRUE(prod.ok());
   ASSERT_NE((*prod)->deployment, nullptr);
   EXPECT_EQ((*prod)->deployment->id, deployment);
+  EXPECT_EQ((*prod)->deployment->description, "renamed");
   const Route* route = (*prod)->deployment->FindRouteByKey("GET /me");
   ASSERT_NE(route, nullptr);
   EXPECT_EQ(route->method, "GET");

@@ -47,9 +47,16 @@ const std::vector<OpRoute>& Routes() {
       {"GET", "/v2/apis/{}/stages/{}", &Impl::GetStage, "GetStage"},
       {"PATCH", "/v2/apis/{}/stages/{}", &Impl::UpdateStage, "UpdateStage"},
       {"DELETE", "/v2/apis/{}/stages/{}", &Impl::DeleteStage, "DeleteStage"},
+      {"DELETE", "/v2/apis/{}/stages/{}/accesslogsettings", &Impl::DeleteAccessLogSettings,
+       "DeleteAccessLogSettings"},
+      {"DELETE", "/v2/apis/{}/stages/{}/routesettings/{}", &Impl::DeleteRouteSettings,
+       "DeleteRouteSettings"},
+      {"DELETE", "/v2/apis/{}/stages/{}/cache/authorizers", &Impl::ResetAuthorizersCache,
+       "ResetAuthorizersCache"},
       {"POST", "/v2/apis/{}/deployments", &Impl::CreateDeployment, "CreateDeployment"},
       {"GET", "/v2/apis/{}/deployments", &Impl::GetDeployments, "GetDeployments"},
       {"GET", "/v2/apis/{}/deployments/{}", &Impl::GetDeployment, "GetDeployment"},
+      {"PATCH", "/v2/apis/{}/deployments/{}", &Impl::UpdateDeployment, "UpdateDeployment"},
       {"DELETE", "/v2/apis/{}/deployments/{}", &Impl::DeleteDeployment, "DeleteDeployment"},
   };
   return routes;

@@ -221,5 +221,81 @@ TEST_F(StagesOpsTest, UpdateStageSettingsApplyWithoutADeployment) {
   EXPECT_EQ(Call("GET", base_ + "/stages").Json()["items"].as_array().size(), 0u);
 }
 
+TEST_F(StagesOpsTest, StageSettingsCanBeDeletedOneByOne) {
+  std::string integration = CreateIntegration(api_);
+  CreateRoute(api_, "GET /one", integration);
+  CreateRoute(api_, "GET /two", integration);
+  ASSERT_EQ(Call("POST", base_ + "/stages",
+                 {{"stageName", "prod"},
+                  {"routeSettings",
+                   {{"GET /one", {{"throttlingRateLimit", 1}}},
+                    {"GET /two", {{"throttlingRateLimit", 2}}}}},
+                  {"accessLogSettings",
+                   {{"destinationArn", "arn:aws:logs:us-east-1:000000000000:log-group:access"},
+                    {"format", "$context.requestId"}}}})
+                .status,
+            201);
+  clock_.AdvanceMillis(60000);
+  // The route key is one path segment, '/' and ' ' percent-encoded.
+  Reply gone = Call("DELETE", base_ + "/stages/prod/routesettings/GET%20%2Fone");
+  EXPECT_EQ(gone.status, 204) << gone.body;
+  Reply again = Call("DELETE", base_ + "/stages/prod/routesettings/GET%20%2Fone");
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(again.error_code, "NotFoundException");
+  EXPECT_EQ(again.Message(), "Unable to find RouteSettings for route key GET /one in stage prod");
+  EXPECT_EQ(Call("DELETE", base_ + "/stages/nope/routesettings/GET%20%2Ftwo").status, 404);
+  EXPECT_EQ(Call("DELETE", base_ + "/stages/prod/accesslogsettings").status, 204);
+  Reply stage = Call("GET", base_ + "/stages/prod");
+  EXPECT_EQ(json::serialize(stage.Json()["routeSettings"]),
+            R"({"GET /two":{"throttlingRateLimit":2E0}})");
+  EXPECT_FALSE(stage.Json().contains("accessLogSettings")) << stage.body;
+  EXPECT_EQ(stage.Str("lastUpdatedDate"), "2023-11-14T22:14:20Z");
+  auto served = service_->catalog().Lookup(api_, "prod");
+  ASSERT_TRUE(served.ok());
+  EXPECT_FALSE((*served)->stage.access_log.has_value());
+  EXPECT_FALSE((*served)->SettingsFor("GET /one").throttling_rate_limit.has_value());
+  EXPECT_EQ((*served)->SettingsFor("GET /two").throttling_rate_limit, 2.0);
+  EXPECT_EQ(Call("DELETE", base_ + "/stages/nope/accesslogsettings").status, 404);
+}
+
+TEST_F(StagesOpsTest, ResetAuthorizersCacheStartsANewCacheGeneration) {
+  ASSERT_EQ(Call("POST", base_ + "/stages", {{"stageName", "prod"}}).status, 201);
+  auto before = service_->catalog().Lookup(api_, "prod");
+  ASSERT_TRUE(before.ok());
+  Reply reset = Call("DELETE", base_ + "/stages/prod/cache/authorizers");
+  EXPECT_EQ(reset.status, 204) << reset.body;
+  auto after = service_->catalog().Lookup(api_, "prod");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)->stage.authorizer_cache_generation,
+            (*before)->stage.authorizer_cache_generation + 1);
+  Reply missing = Call("DELETE", base_ + "/stages/nope/cache/authorizers");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Message(), "Invalid stage identifier specified nope");
+}
+
+TEST_F(StagesOpsTest, UpdateDeploymentChangesItsDescription) {
+  CreateRoute(api_, "GET /one", CreateIntegration(api_));
+  ASSERT_EQ(Call("POST", base_ + "/stages", {{"stageName", "prod"}}).status, 201);
+  std::string id =
+      Call("POST", base_ + "/deployments", {{"stageName", "prod"}, {"description", "v1"}})
+          .Str("deploymentId");
+  auto served = service_->catalog().Lookup(api_, "prod");
+  ASSERT_TRUE(served.ok());
+  Reply r = Call("PATCH", base_ + "/deployments/" + id, {{"description", "first"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Str("deploymentId"), id);
+  EXPECT_EQ(r.Str("description"), "first");
+  EXPECT_EQ(r.Str("deploymentStatus"), "DEPLOYED");
+  EXPECT_EQ(Call("GET", base_ + "/deployments/" + id).Str("description"), "first");
+  EXPECT_EQ((*served)->deployment->description, "v1") << "snapshots handed out never change";
+  EXPECT_EQ(Served("prod"), std::vector<std::string>{"GET /one"});
+  EXPECT_EQ(Call("PATCH", base_ + "/deployments/" + id, {}).Str("description"), "first");
+  Reply too_long =
+      Call("PATCH", base_ + "/deployments/" + id, {{"description", std::string(1025, 'x')}});
+  EXPECT_EQ(too_long.status, 400);
+  EXPECT_EQ(Call("GET", base_ + "/deployments/" + id).Str("description"), "first");
+  EXPECT_EQ(Call("PATCH", base_ + "/deployments/nope", {{"description", "x"}}).status, 404);
+}
+
 }  // namespace
 }  // namespace kumo::apis

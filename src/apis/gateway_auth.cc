@@ -16,7 +16,8 @@ constexpr int64_t kAuthorizerTimeoutMs = 10000;
 // Finish() adds apigw-requestid.
 edge::Response RefusalResponse(const AuthFailure& failure) {
   edge::Response response = edge::Response::Json(failure.status, failure.Body());
-  if (!failure.www_authenticate.empty()) response.headers.Set("www-authenticate", failure.www_authenticate);
+  if (!failure.www_authenticate.empty())
+    response.headers.Set("www-authenticate", failure.www_authenticate);
   return response;
 }
 
@@ -64,35 +65,42 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
     if (!source.ok()) return refuse(AuthFailure::InternalError(source.error().message));
     sources.push_back(std::move(source).value());
   }
-  IdentityInputs inputs{ex->request.headers, ex->request.query, ex->stage->stage.variables,
-                        [self, ex](std::string_view name) { return self->ContextVariable(*ex, name, 0, 0); }};
+  IdentityInputs inputs{
+      ex->request.headers, ex->request.query, ex->stage->stage.variables,
+      [self, ex](std::string_view name) { return self->ContextVariable(*ex, name, 0, 0); }};
   AuthOutcome<std::vector<std::string>> identity = ResolveIdentitySources(sources, inputs);
   if (!identity.ok()) return refuse(identity.failure());
   PayloadFormat format = ex->Format();
 
   if (authorizer->type == AuthorizerType::kJwt) {
-    JwtValidation validation{authorizer->jwt_issuer, authorizer->jwt_audience, route.authorization_scopes};
+    JwtValidation validation{authorizer->jwt_issuer, authorizer->jwt_audience,
+                             route.authorization_scopes};
     std::string token = identity.value().empty() ? std::string() : identity.value().front();
-    AuthorizeJwt(jwks_, validation, token,
-                 [ex, format, refuse, next = std::move(next)](AuthOutcome<JwtAuthorization> result) {
-                   if (!result.ok()) return refuse(result.failure());
-                   ex->authorizer = JwtContext(result.value(), format);
-                   next();
-                 });
+    AuthorizeJwt(
+        jwks_, validation, token,
+        [ex, format, refuse, next = std::move(next)](AuthOutcome<JwtAuthorization> result) {
+          if (!result.ok()) return refuse(result.failure());
+          ex->authorizer = JwtContext(result.value(), format);
+          next();
+        });
     return;
   }
 
   // A Lambda REQUEST authorizer.
   LambdaAuthorizerConfig config;
   config.authorizer_id = authorizer->id;
+  const DeployedStage& stage = *ex->stage;
+  config.cache_scope = stage.api.id + "/" + stage.stage.name + "/" + stage.deployment->id + "/" +
+                       std::to_string(stage.stage.authorizer_cache_generation);
   config.payload_format_version = authorizer->payload_format_version.empty()
                                       ? std::string("2.0")
                                       : authorizer->payload_format_version;
   config.enable_simple_responses = authorizer->enable_simple_responses;
   config.result_ttl_seconds = authorizer->result_ttl_seconds;
   config.identity_sources = std::move(sources);
-  std::string route_arn = BuildRouteArn(ex->stage->api.region, options_.account_id, ex->stage->api.id,
-                                        ex->stage->stage.name, ex->request.method, ex->route_path);
+  std::string route_arn =
+      BuildRouteArn(ex->stage->api.region, options_.account_id, ex->stage->api.id,
+                    ex->stage->stage.name, ex->request.method, ex->route_path);
   PayloadFormat event_format =
       config.payload_format_version == "1.0" ? PayloadFormat::kV1 : PayloadFormat::kV2;
   auto proxy_event = [self, ex, event_format] {
@@ -100,8 +108,10 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
     return event_format == PayloadFormat::kV1 ? BuildProxyEventV1(ex->request, input)
                                               : BuildProxyEventV2(ex->request, input);
   };
-  std::string function_arn = SubstituteStageVariables(authorizer->function_arn, ex->stage->stage.variables);
-  AuthorizerInvoker invoke = [self, function_arn](std::string event, AuthorizerInvokeCallback done) {
+  std::string function_arn =
+      SubstituteStageVariables(authorizer->function_arn, ex->stage->stage.variables);
+  AuthorizerInvoker invoke = [self, function_arn](std::string event,
+                                                  AuthorizerInvokeCallback done) {
     self->InvokeFunction(function_arn, std::move(event), kAuthorizerTimeoutMs,
                          [done = std::move(done)](Result<LambdaOutcome> outcome) {
                            if (!outcome.ok()) return done(outcome.error());

@@ -367,8 +367,9 @@ struct LambdaAuthorizer::Cache {
 namespace {
 
 // Length-prefixed parts, so no two value lists share a key.
-std::string CacheKey(const std::string& authorizer_id, const std::vector<std::string>& values) {
-  std::string key = std::to_string(authorizer_id.size()) + ":" + authorizer_id;
+std::string CacheKey(const LambdaAuthorizerConfig& config, const std::vector<std::string>& values) {
+  std::string key = std::to_string(config.cache_scope.size()) + ":" + config.cache_scope +
+                    std::to_string(config.authorizer_id.size()) + ":" + config.authorizer_id;
   for (const std::string& v : values) key += std::to_string(v.size()) + ":" + v;
   return key;
 }
@@ -402,7 +403,7 @@ void LambdaAuthorizer::Authorize(const LambdaAuthorizerConfig& config, const std
   bool cacheable = config.result_ttl_seconds > 0 && !config.identity_sources.empty();
   std::string key;
   if (cacheable) {
-    key = CacheKey(config.authorizer_id, identity_values);
+    key = CacheKey(config, identity_values);
     if (Cache::Answer hit = cache_->Lookup(key); hit != nullptr && hit->simple == simple) {
       return done(Decide(*hit, route_arn, true));
     }

@@ -122,6 +122,10 @@ Result<AuthorizerResponse> ParseAuthorizerResponse(std::string_view payload, boo
 
 struct LambdaAuthorizerConfig {
   std::string authorizer_id;
+  // Where cached answers are shared: answers are cached per (scope,
+  // authorizer id, identity values). The gateway scopes them to the API,
+  // the stage, its deployment and its cache generation.
+  std::string cache_scope;
   std::string payload_format_version = "2.0";  // "1.0" or "2.0"
   bool enable_simple_responses = false;        // honoured for 2.0 only
   int64_t result_ttl_seconds = 0;              // 0: no caching

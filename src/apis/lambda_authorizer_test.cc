@@ -330,6 +330,20 @@ TEST_F(LambdaAuthorizerTest, CacheByIdentityValuesUntilTheTtl) {
   EXPECT_EQ(function_.events.size(), 4u);
 }
 
+TEST_F(LambdaAuthorizerTest, CachedAnswersStayInTheirScope) {
+  function_.payload = R"({"isAuthorized":true})";
+  config_.cache_scope = "api/prod/dep1/0";
+  ASSERT_TRUE(Authorize("tok").ok());
+  EXPECT_TRUE(Authorize("tok").value().from_cache);
+  config_.cache_scope = "api/prod/dep1/1";  // ResetAuthorizersCache
+  EXPECT_FALSE(Authorize("tok").value().from_cache);
+  config_.cache_scope = "api/dev/dep1/1";  // another stage
+  EXPECT_FALSE(Authorize("tok").value().from_cache);
+  config_.cache_scope = "api/prod/dep1/1";
+  EXPECT_TRUE(Authorize("tok").value().from_cache);
+  EXPECT_EQ(function_.events.size(), 3u);
+}
+
 TEST_F(LambdaAuthorizerTest, NoCacheWithoutTtlOrIdentitySources) {
   function_.payload = R"({"isAuthorized":true})";
   config_.result_ttl_seconds = 0;

@@ -249,6 +249,25 @@ class ApisControlTest(KumoTestCase):
         self.assertError("BadRequestException", 400, self.apigw.delete_deployment, ApiId=api_id,
                          DeploymentId=deployment_id,
                          message="Active stages pointing to this deployment must be moved or deleted")
+        renamed = self.apigw.update_deployment(ApiId=api_id, DeploymentId=deployment_id, Description="first")
+        self.assertEqual((status(renamed), renamed["Description"], renamed["DeploymentId"]),
+                         (200, "first", deployment_id))
+        self.assertEqual(self.apigw.get_deployment(ApiId=api_id, DeploymentId=deployment_id)["Description"],
+                         "first")
+
+        # Stage settings deleted one by one: a route's settings (by route key), the access log.
+        self.assertEqual(status(self.apigw.delete_route_settings(ApiId=api_id, StageName="prod",
+                                                                 RouteKey="GET /one")), 204)
+        self.assertError("NotFoundException", 404, self.apigw.delete_route_settings, ApiId=api_id,
+                         StageName="prod", RouteKey="GET /one",
+                         message="Unable to find RouteSettings for route key GET /one in stage prod")
+        self.assertEqual(status(self.apigw.delete_access_log_settings(ApiId=api_id, StageName="prod")), 204)
+        stage = self.apigw.get_stage(ApiId=api_id, StageName="prod")
+        self.assertEqual(stage["RouteSettings"], {})
+        self.assertNotIn("AccessLogSettings", stage)
+        self.assertEqual(stage["DefaultRouteSettings"]["ThrottlingRateLimit"], 5.5)
+        self.assertError("NotFoundException", 404, self.apigw.delete_access_log_settings, ApiId=api_id,
+                         StageName="nope")
 
         updated = self.apigw.update_stage(ApiId=api_id, StageName="prod", StageVariables={"fn": "other"},
                                           AutoDeploy=True)

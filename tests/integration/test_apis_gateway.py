@@ -388,6 +388,15 @@ class GatewayTest(ApiTestCase):
         second = self.event("GET", "/private", headers={"Authorization": "let-me-in"})
         # Cached for AuthorizerResultTtlInSeconds: the authorizer ran once for this identity.
         self.assertEqual(second["requestContext"]["authorizer"]["lambda"]["calls"], context["calls"])
+        # ResetAuthorizersCache drops the stage's cached answers: the authorizer runs again.
+        self.gw.reset_authorizers_cache(ApiId=self.api_id, StageName="$default")
+        third = self.event("GET", "/private", headers={"Authorization": "let-me-in"})
+        self.assertGreater(third["requestContext"]["authorizer"]["lambda"]["calls"], context["calls"])
+        fourth = self.event("GET", "/private", headers={"Authorization": "let-me-in"})
+        self.assertEqual(fourth["requestContext"]["authorizer"]["lambda"]["calls"],
+                         third["requestContext"]["authorizer"]["lambda"]["calls"])
+        with self.assertRaises(self.gw.exceptions.NotFoundException):
+            self.gw.reset_authorizers_cache(ApiId=self.api_id, StageName="nope")
 
     def test_lambda_authorizer_iam_policy(self):
         ev = self.event("GET", "/policy", headers={"Authorization": "allow"})
