@@ -2,10 +2,10 @@
 # the data plane reads.
 kumo_module(apis_control
   SOURCES
-    control_catalog.cc control_members.cc control_ops_apis.cc control_ops_authorizers.cc
+    control_catalog.cc control_members.cc control_ops_apis.cc control_ops_authorizers.cc control_ops_openapi.cc
     control_ops_routes.cc control_ops_stages.cc control_records.cc control_render.cc
     control_service.cc control_state.cc control_validation.cc
-  DEPS kumo_common kumo_storage kumo_edge kumo_apis_http Boost::json Boost::url)
+  DEPS kumo_common kumo_storage kumo_edge kumo_apis_http kumo_apis_openapi Boost::json Boost::url)
 
 kumo_test(apis_control_test
   SOURCES

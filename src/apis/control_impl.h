@@ -27,6 +27,7 @@
 #include "apis/control_records.h"
 #include "apis/control_render.h"
 #include "apis/control_service.h"
+#include "apis/openapi.h"
 #include "edge/service.h"
 #include "storage/store.h"
 
@@ -69,6 +70,10 @@ class ApiControlService::Impl final : public ApiCatalog {
   Result<edge::Response> TagResource(const OpContext& ctx);
   Result<edge::Response> UntagResource(const OpContext& ctx);
   Result<edge::Response> GetTags(const OpContext& ctx);
+  // control_ops_openapi.cc
+  Result<edge::Response> ImportApi(const OpContext& ctx);
+  Result<edge::Response> ReimportApi(const OpContext& ctx);
+  Result<edge::Response> ExportApi(const OpContext& ctx);
   // control_ops_routes.cc
   Result<edge::Response> CreateRoute(const OpContext& ctx);
   Result<edge::Response> GetRoute(const OpContext& ctx);
@@ -135,6 +140,12 @@ class ApiControlService::Impl final : public ApiCatalog {
   // serves any more. Only with write_mu_ held.
   void AutoDeploy(ApiState& next, std::string_view stage_name = {});
   static void DropUnusedAutoDeployments(ApiState& next);
+
+  // Replaces the API members, routes, integrations and authorizers of `next`
+  // with an imported definition's, each applied and checked as its Create*
+  // operation does; drops stage RouteSettings of routes that are gone. Only
+  // with write_mu_ held.
+  Status ApplyDefinition(const OpenApiImport& definition, ApiState& next);
 
   std::string Endpoint(const edge::Request& request, std::string_view api_id) const;
   int64_t NowMillis() const { return options_.clock->NowMillis(); }

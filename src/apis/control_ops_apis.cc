@@ -12,25 +12,6 @@ namespace {
 namespace json = boost::json;
 using Impl = ApiControlService::Impl;
 
-constexpr std::string_view kHttpRouteSelection = "${request.method} ${request.path}";
-
-// The checks of the API members CreateApi and UpdateApi share.
-Status CheckApi(const ApiRecord& api) {
-  KUMO_RETURN_IF_ERROR(CheckLength("name", api.info.name, 1, 128));
-  KUMO_RETURN_IF_ERROR(CheckLength("description", api.description, 0, 1024));
-  KUMO_RETURN_IF_ERROR(CheckLength("version", api.version, 0, 64));
-  if (api.info.cors) KUMO_RETURN_IF_ERROR(CheckCors(*api.info.cors));
-  if (api.ip_address_type != "ipv4" && api.ip_address_type != "dualstack") {
-    return BadRequest("Invalid ipAddressType " + api.ip_address_type +
-                      ". Must be one of [ipv4, dualstack]");
-  }
-  if (api.route_selection_expression != kHttpRouteSelection) {
-    return BadRequest("Unsupported routeSelectionExpression for an HTTP API: only " +
-                      std::string(kHttpRouteSelection) + " is supported");
-  }
-  return Status::Ok();
-}
-
 // Points a quick-create integration at `target`: a Lambda function ARN
 // makes it AWS_PROXY (payload 2.0), an http(s) URL HTTP_PROXY (method ANY),
 // as AWS's quick create does.

@@ -12,54 +12,6 @@ namespace {
 namespace json = boost::json;
 using Impl = ApiControlService::Impl;
 
-// What a route may refer to and how it may be authorized, against the rest
-// of the API (`route` is already, or about to be, in `state`).
-Status CheckRoute(const ApiState& state, const Route& route) {
-  for (const auto& [id, other] : state.routes) {
-    if (id != route.id && other.key == route.key) {
-      return Conflict("Route with key " + route.key + " already exists for this API");
-    }
-  }
-  if (!route.integration_id.empty() && state.integrations.count(route.integration_id) == 0) {
-    return IntegrationNotFound(route.integration_id);
-  }
-  KUMO_RETURN_IF_ERROR(CheckLength("operationName", route.operation_name, 0, 64));
-  for (const std::string& scope : route.authorization_scopes) {
-    KUMO_RETURN_IF_ERROR(CheckLength("authorization scope", scope, 1, 64));
-  }
-  if (route.api_key_required) {
-    return BadRequest("API keys are not supported for HTTP APIs; apiKeyRequired must be false");
-  }
-  if (route.authorization_type == AuthorizationType::kNone) {
-    if (!route.authorizer_id.empty()) {
-      return BadRequest("authorizerId can only be set when authorizationType is JWT or CUSTOM");
-    }
-    if (!route.authorization_scopes.empty()) {
-      return BadRequest("authorizationScopes are only supported with authorizationType JWT");
-    }
-    return Status::Ok();
-  }
-  std::string_view type = AuthorizationTypeName(route.authorization_type);
-  if (route.authorizer_id.empty()) {
-    return BadRequest("authorizerId is required when authorizationType is " + std::string(type));
-  }
-  auto it = state.authorizers.find(route.authorizer_id);
-  if (it == state.authorizers.end()) return AuthorizerNotFound(route.authorizer_id);
-  AuthorizerType want = route.authorization_type == AuthorizationType::kJwt
-                            ? AuthorizerType::kJwt
-                            : AuthorizerType::kRequest;
-  if (it->second.type != want) {
-    return BadRequest("Authorizer " + route.authorizer_id + " is a " +
-                      std::string(AuthorizerTypeName(it->second.type)) +
-                      " authorizer; routes with authorizationType " + std::string(type) +
-                      " need a " + std::string(AuthorizerTypeName(want)) + " authorizer");
-  }
-  if (route.authorization_type != AuthorizationType::kJwt && !route.authorization_scopes.empty()) {
-    return BadRequest("authorizationScopes are only supported with authorizationType JWT");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<edge::Response> Impl::CreateRoute(const OpContext& ctx) {
@@ -123,7 +75,6 @@ Result<edge::Response> Impl::CreateIntegration(const OpContext& ctx) {
   Integration integration;
   KUMO_RETURN_IF_ERROR(ApplyIntegrationMembers(body, integration, false));
   KUMO_RETURN_IF_ERROR(FinishIntegration(integration));
-  KUMO_RETURN_IF_ERROR(CheckLength("description", integration.description, 0, 1024));
   return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
     integration.id = NewChildId(next);
     next.integrations[integration.id] = integration;
@@ -151,7 +102,6 @@ Result<edge::Response> Impl::UpdateIntegration(const OpContext& ctx) {
     Integration integration = *current;
     KUMO_RETURN_IF_ERROR(ApplyIntegrationMembers(body, integration, false));
     KUMO_RETURN_IF_ERROR(FinishIntegration(integration));
-    KUMO_RETURN_IF_ERROR(CheckLength("description", integration.description, 0, 1024));
     *current = integration;
     return JsonResponse(200, RenderIntegration(integration));
   });

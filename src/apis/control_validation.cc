@@ -352,6 +352,7 @@ Status CheckStageVariables(const std::map<std::string, std::string>& variables) 
 }
 
 Status FinishIntegration(Integration& integration) {
+  KUMO_RETURN_IF_ERROR(CheckLength("description", integration.description, 0, 1024));
   KUMO_RETURN_IF_ERROR(ValidateRequestParameters(integration.request_parameters));
   KUMO_RETURN_IF_ERROR(ValidateResponseParameters(integration.response_parameters));
   if (integration.timeout_ms < 50 || integration.timeout_ms > 30000) {
@@ -492,6 +493,70 @@ std::string_view IntegrationTypeName(IntegrationType type) {
 
 std::string_view AuthorizerTypeName(AuthorizerType type) {
   return type == AuthorizerType::kRequest ? "REQUEST" : "JWT";
+}
+
+constexpr std::string_view kHttpRouteSelection = "${request.method} ${request.path}";
+
+Status CheckApi(const ApiRecord& api) {
+  KUMO_RETURN_IF_ERROR(CheckLength("name", api.info.name, 1, 128));
+  KUMO_RETURN_IF_ERROR(CheckLength("description", api.description, 0, 1024));
+  KUMO_RETURN_IF_ERROR(CheckLength("version", api.version, 0, 64));
+  if (api.info.cors) KUMO_RETURN_IF_ERROR(CheckCors(*api.info.cors));
+  if (api.ip_address_type != "ipv4" && api.ip_address_type != "dualstack") {
+    return BadRequest("Invalid ipAddressType " + api.ip_address_type +
+                      ". Must be one of [ipv4, dualstack]");
+  }
+  if (api.route_selection_expression != kHttpRouteSelection) {
+    return BadRequest("Unsupported routeSelectionExpression for an HTTP API: only " +
+                      std::string(kHttpRouteSelection) + " is supported");
+  }
+  return Status::Ok();
+}
+
+Status CheckRoute(const ApiState& state, const Route& route) {
+  for (const auto& [id, other] : state.routes) {
+    if (id != route.id && other.key == route.key) {
+      return Conflict("Route with key " + route.key + " already exists for this API");
+    }
+  }
+  if (!route.integration_id.empty() && state.integrations.count(route.integration_id) == 0) {
+    return IntegrationNotFound(route.integration_id);
+  }
+  KUMO_RETURN_IF_ERROR(CheckLength("operationName", route.operation_name, 0, 64));
+  for (const std::string& scope : route.authorization_scopes) {
+    KUMO_RETURN_IF_ERROR(CheckLength("authorization scope", scope, 1, 64));
+  }
+  if (route.api_key_required) {
+    return BadRequest("API keys are not supported for HTTP APIs; apiKeyRequired must be false");
+  }
+  if (route.authorization_type == AuthorizationType::kNone) {
+    if (!route.authorizer_id.empty()) {
+      return BadRequest("authorizerId can only be set when authorizationType is JWT or CUSTOM");
+    }
+    if (!route.authorization_scopes.empty()) {
+      return BadRequest("authorizationScopes are only supported with authorizationType JWT");
+    }
+    return Status::Ok();
+  }
+  std::string_view type = AuthorizationTypeName(route.authorization_type);
+  if (route.authorizer_id.empty()) {
+    return BadRequest("authorizerId is required when authorizationType is " + std::string(type));
+  }
+  auto it = state.authorizers.find(route.authorizer_id);
+  if (it == state.authorizers.end()) return AuthorizerNotFound(route.authorizer_id);
+  AuthorizerType want = route.authorization_type == AuthorizationType::kJwt
+                            ? AuthorizerType::kJwt
+                            : AuthorizerType::kRequest;
+  if (it->second.type != want) {
+    return BadRequest("Authorizer " + route.authorizer_id + " is a " +
+                      std::string(AuthorizerTypeName(it->second.type)) +
+                      " authorizer; routes with authorizationType " + std::string(type) +
+                      " need a " + std::string(AuthorizerTypeName(want)) + " authorizer");
+  }
+  if (route.authorization_type != AuthorizationType::kJwt && !route.authorization_scopes.empty()) {
+    return BadRequest("authorizationScopes are only supported with authorizationType JWT");
+  }
+  return Status::Ok();
 }
 
 }  // namespace kumo::apis

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "apis/api_catalog.h"
+#include "apis/control_records.h"
 #include "common/status.h"
 
 namespace kumo::apis {
@@ -87,6 +88,12 @@ Status CheckStageVariables(const std::map<std::string, std::string>& variables);
 Status FinishIntegration(Integration& integration);
 // The same for an authorizer.
 Status FinishAuthorizer(Authorizer& authorizer);
+
+// The API members' constraints (CreateApi, UpdateApi, ImportApi).
+Status CheckApi(const ApiRecord& api);
+// What a route may refer to and how it may be authorized, against the rest
+// of the API (`route` is already, or about to be, in `state`).
+Status CheckRoute(const ApiState& state, const Route& route);
 
 std::string_view AuthorizationTypeName(AuthorizationType type);
 std::string_view IntegrationTypeName(IntegrationType type);
