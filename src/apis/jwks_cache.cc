@@ -140,13 +140,6 @@ void JwksCache::GetKeys(const std::string& issuer, const std::string& kid, KeysC
   state_->GetKeys(issuer, kid, std::move(done));
 }
 
-void JwksCache::Forget(const std::string& issuer) {
-  std::lock_guard lock(state_->mu);
-  auto it = state_->entries.find(issuer);
-  // A fetch in flight keeps its entry so that its waiters are answered.
-  if (it != state_->entries.end() && it->second.waiters.empty()) state_->entries.erase(it);
-}
-
 const Clock& JwksCache::clock() const { return state_->clock; }
 
 void AuthorizeJwt(JwksCache& cache, const JwtValidation& validation,

@@ -64,9 +64,6 @@ class JwksCache {
   // HttpClient's error.
   void GetKeys(const std::string& issuer, const std::string& kid, KeysCallback done);
 
-  // Forgets an issuer's keys (an authorizer was updated or deleted).
-  void Forget(const std::string& issuer);
-
   const Clock& clock() const;
 
   struct State;

@@ -218,22 +218,5 @@ TEST(JwksCacheStandaloneTest, IssuerWithTrailingSlashAndHttpsIssuers) {
   EXPECT_NE(keys->error().message.find("http://"), std::string::npos);
 }
 
-TEST(JwksCacheStandaloneTest, ForgetDropsAnIssuer) {
-  FakeIssuer issuer;
-  issuer.set_keys({MakeKey("RS256", "k1")});
-  boost::asio::io_context io;
-  ManualClock clock(kStart);
-  JwksCache cache(HttpClient(io.get_executor()), clock);
-  int answers = 0;
-  cache.GetKeys(issuer.issuer(), "k1", [&](Result<JwksKeys> r) { answers += r.ok(); });
-  io.run();
-  cache.Forget(issuer.issuer());
-  cache.GetKeys(issuer.issuer(), "k1", [&](Result<JwksKeys> r) { answers += r.ok(); });
-  io.restart();
-  io.run();
-  EXPECT_EQ(answers, 2);
-  EXPECT_EQ(issuer.jwks_hits(), 2);
-}
-
 }  // namespace
 }  // namespace kumo::apis

@@ -301,12 +301,11 @@ Result<AuthorizerResponse> ParseAuthorizerResponse(std::string_view payload,
 
 // ---- the authorizer ----------------------------------------------------------
 
-// Answers by (authorizer id, identity values), least recently used evicted
-// first once full. Entries expire by the clock's monotonic time.
+// Answers by (scope, authorizer id, identity values), least recently used
+// evicted first once full. Entries expire by the clock's monotonic time.
 struct LambdaAuthorizer::Cache {
   using Answer = std::shared_ptr<const AuthorizerResponse>;
   struct Entry {
-    std::string authorizer_id;
     Answer answer;
     int64_t expires_at;                    // monotonic ns
     std::list<std::string>::iterator lru;  // position in `order`
@@ -327,8 +326,7 @@ struct LambdaAuthorizer::Cache {
     return it->second.answer;
   }
 
-  void Insert(const std::string& key, const std::string& authorizer_id, Answer answer,
-              int64_t ttl_seconds) {
+  void Insert(const std::string& key, Answer answer, int64_t ttl_seconds) {
     if (max_entries == 0) return;
     int64_t expires_at = clock.MonotonicNanos() + ttl_seconds * 1000000000;
     std::lock_guard lock(mu);
@@ -342,19 +340,7 @@ struct LambdaAuthorizer::Cache {
       order.pop_back();
     }
     order.push_front(key);
-    entries.emplace(key, Entry{authorizer_id, std::move(answer), expires_at, order.begin()});
-  }
-
-  void Forget(const std::string& authorizer_id) {
-    std::lock_guard lock(mu);
-    for (auto it = entries.begin(); it != entries.end();) {
-      if (it->second.authorizer_id == authorizer_id) {
-        order.erase(it->second.lru);
-        it = entries.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    entries.emplace(key, Entry{std::move(answer), expires_at, order.begin()});
   }
 
   const Clock& clock;
@@ -412,7 +398,7 @@ void LambdaAuthorizer::Authorize(const LambdaAuthorizerConfig& config, const std
   json::object event = v2 ? BuildAuthorizerEventV2(base, route_arn, identity_values)
                           : BuildAuthorizerEventV1(base, route_arn, identity_values);
   auto on_answer = [cache = cache_, key = std::move(key), cacheable, simple, route_arn,
-                    authorizer_id = config.authorizer_id, ttl = config.result_ttl_seconds,
+                    ttl = config.result_ttl_seconds,
                     done = std::move(done)](Result<AuthorizerInvokeResult> result) {
     if (!result.ok()) {
       return done(
@@ -429,13 +415,11 @@ void LambdaAuthorizer::Authorize(const LambdaAuthorizerConfig& config, const std
     Result<AuthorizerResponse> parsed = ParseAuthorizerResponse(result->payload, simple);
     if (!parsed.ok()) return done(AuthFailure::InternalError(parsed.error().message));
     auto answer = std::make_shared<const AuthorizerResponse>(std::move(parsed).value());
-    if (cacheable) cache->Insert(key, authorizer_id, answer, ttl);
+    if (cacheable) cache->Insert(key, answer, ttl);
     done(Decide(*answer, route_arn, false));
   };
   invoke(json::serialize(event), std::move(on_answer));
 }
-
-void LambdaAuthorizer::Forget(const std::string& authorizer_id) { cache_->Forget(authorizer_id); }
 
 size_t LambdaAuthorizer::cached_entries() const {
   std::lock_guard lock(cache_->mu);

@@ -174,8 +174,6 @@ class LambdaAuthorizer {
                  const std::function<boost::json::object()>& proxy_event,
                  const AuthorizerInvoker& invoke, LambdaAuthorizationCallback done);
 
-  // Drops every cached answer of an authorizer (it was updated or deleted).
-  void Forget(const std::string& authorizer_id);
   size_t cached_entries() const;
 
   struct Cache;
