@@ -227,6 +227,11 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
   }
   ex->stage = stage;
   ex->responder.SetOperation(stage->api.id);
+  // An HTTP API takes at most 10 MB of payload (API Gateway's quota).
+  constexpr size_t kMaxPayloadBytes = 10 * 1024 * 1024;
+  if (ex->request.body.size() > kMaxPayloadBytes) {
+    return Finish(ex, PayloadTooLargeResponse(ex->api_request_id), false);
+  }
 
   Result<RouteMatcher> matcher = MatcherFor(stage->deployment);
   if (!matcher.ok()) return Finish(ex, InternalServerErrorResponse(ex->api_request_id), false);

@@ -37,19 +37,21 @@ std::string FunctionArnOf(const Integration& integration) {
   size_t at = uri.find(kFunctions);
   if (at == std::string_view::npos) return std::string(uri);
   uri.remove_prefix(at + kFunctions.size());
-  if (size_t end = uri.rfind("/invocations"); end != std::string_view::npos) uri = uri.substr(0, end);
+  if (size_t end = uri.rfind("/invocations"); end != std::string_view::npos)
+    uri = uri.substr(0, end);
   return std::string(uri);
 }
 
 // "{name}" in an HTTP_PROXY URI replaced by the route's path parameter
 // (greedy ones referenced without '+'), percent-encoded but for '/'.
-std::string SubstitutePathParameters(std::string_view uri,
-                                     const std::vector<std::pair<std::string, std::string>>& params) {
+std::string SubstitutePathParameters(
+    std::string_view uri, const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out(uri);
   for (const auto& [name, value] : params) {
     std::string token = "{" + name + "}";
     std::string encoded = edge::PercentEncode(value, true);
-    for (size_t at = out.find(token); at != std::string::npos; at = out.find(token, at + encoded.size())) {
+    for (size_t at = out.find(token); at != std::string::npos;
+         at = out.find(token, at + encoded.size())) {
       out.replace(at, token.size(), encoded);
     }
   }
@@ -96,19 +98,27 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
     std::lock_guard lock(mu_);
     invoker = invoker_;
   }
-  if (invoker == nullptr) return done(Error{500, "ServiceException", "Functions are not running yet"});
+  if (invoker == nullptr)
+    return done(Error{500, "ServiceException", "Functions are not running yet"});
+  // Lambda refuses a synchronous event over its limit before running anything.
+  if (payload.size() > functions::kMaxSyncPayloadBytes) {
+    return done(Error{413, "RequestTooLargeException",
+                      "The event is " + std::to_string(payload.size()) +
+                          " bytes, over Lambda's limit of " +
+                          std::to_string(functions::kMaxSyncPayloadBytes)});
+  }
   Result<functions::FunctionConfig> config = functions_.Resolve(options_.region, function_arn, "");
   if (!config.ok()) return done(config.error());
 
   auto race = std::make_shared<InvokeRace>();
   race->done = std::move(done);
   race->deadlines = &deadlines_;
-  race->deadline = deadlines_.Add(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms),
-                                  [race] {
-                                    LambdaOutcome outcome;
-                                    outcome.timed_out = true;
-                                    race->Fire(outcome, true);
-                                  });
+  race->deadline = deadlines_.Add(
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms), [race] {
+        LambdaOutcome outcome;
+        outcome.timed_out = true;
+        race->Fire(outcome, true);
+      });
   functions::InvokeRequest request;
   request.type = functions::InvocationType::kRequestResponse;
   request.config = std::move(config).value();
@@ -164,33 +174,39 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     PayloadFormat format = ex->Format();
     std::string event = BuildProxyEvent(format, ex->request, ex->EventInput(options_));
     std::string arn = SubstituteStageVariables(FunctionArnOf(*integration), variables);
-    InvokeFunction(arn, std::move(event), integration->timeout_ms,
-                   [self, ex, format, started](Result<LambdaOutcome> outcome) {
-                     ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
-                     if (!outcome.ok()) {
-                       ex->integration_status = std::to_string(outcome.error().http_status);
-                       ex->integration_error = outcome.error().message;
-                       return self->Finish(ex, InternalServerErrorResponse(ex->api_request_id), true);
-                     }
-                     if (outcome->timed_out) {
-                       ex->integration_error = "The integration timed out";
-                       return self->Finish(ex, ServiceUnavailableResponse(ex->api_request_id), true);
-                     }
-                     ex->integration_status = std::to_string(outcome->status);
-                     ProxyResult result = MapLambdaResponse(format, outcome->status, outcome->function_error,
-                                                            outcome->payload, ex->api_request_id);
-                     ex->integration_error = std::move(result.integration_error);
-                     // A malformed answer is the gateway's error, not the integration's response.
-                     if (ex->integration_error.empty()) self->MapResponse(*ex, result.response);
-                     self->Finish(ex, std::move(result.response), true);
-                   });
+    InvokeFunction(
+        arn, std::move(event), integration->timeout_ms,
+        [self, ex, format, started](Result<LambdaOutcome> outcome) {
+          ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
+          if (!outcome.ok()) {
+            ex->integration_status = std::to_string(outcome.error().http_status);
+            ex->integration_error = outcome.error().message;
+            // An event over Lambda's payload limit: the client's request was too large.
+            if (outcome.error().http_status == 413) {
+              return self->Finish(ex, PayloadTooLargeResponse(ex->api_request_id), true);
+            }
+            return self->Finish(ex, InternalServerErrorResponse(ex->api_request_id), true);
+          }
+          if (outcome->timed_out) {
+            ex->integration_error = "The integration timed out";
+            return self->Finish(ex, ServiceUnavailableResponse(ex->api_request_id), true);
+          }
+          ex->integration_status = std::to_string(outcome->status);
+          ProxyResult result = MapLambdaResponse(format, outcome->status, outcome->function_error,
+                                                 outcome->payload, ex->api_request_id);
+          ex->integration_error = std::move(result.integration_error);
+          // A malformed answer is the gateway's error, not the integration's response.
+          if (ex->integration_error.empty()) self->MapResponse(*ex, result.response);
+          self->Finish(ex, std::move(result.response), true);
+        });
     return;
   }
 
   // HTTP_PROXY: the request goes on to the URL, the answer comes back as is.
   HttpClientRequest request;
-  request.method = integration->method.empty() || integration->method == "ANY" ? ex->request.method
-                                                                                 : integration->method;
+  request.method = integration->method.empty() || integration->method == "ANY"
+                       ? ex->request.method
+                       : integration->method;
   request.url = SubstitutePathParameters(SubstituteStageVariables(integration->uri, variables),
                                          ex->match->path_parameters);
   if (path_mapped) request.url = WithPath(request.url, ex->request.raw_path);
@@ -207,7 +223,8 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     request.headers.Add(name, value);
   }
   std::string source_ip = SourceIp(ex->request.remote_address);
-  request.headers.Set("x-forwarded-for", forwarded_for.empty() ? source_ip : forwarded_for + ", " + source_ip);
+  request.headers.Set("x-forwarded-for",
+                      forwarded_for.empty() ? source_ip : forwarded_for + ", " + source_ip);
   request.body = ex->request.body;
   request.timeout = std::chrono::milliseconds(integration->timeout_ms);
   http_.Send(std::move(request), [self, ex, started](Result<HttpClientResponse> answer) {

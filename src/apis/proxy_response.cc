@@ -201,6 +201,10 @@ edge::Response NotFoundResponse(std::string_view request_id) {
   return GatewayResponse(404, "Not Found", request_id);
 }
 
+edge::Response PayloadTooLargeResponse(std::string_view request_id) {
+  return GatewayResponse(413, "Request Entity Too Large", request_id);
+}
+
 edge::Response TooManyRequestsResponse(std::string_view request_id) {
   return GatewayResponse(429, "Too Many Requests", request_id);
 }

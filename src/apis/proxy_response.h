@@ -47,6 +47,7 @@ namespace kumo::apis {
 // {"message": message} with `status`, content-type application/json and apigw-requestid.
 edge::Response GatewayResponse(int status, std::string_view message, std::string_view request_id);
 edge::Response NotFoundResponse(std::string_view request_id);             // 404
+edge::Response PayloadTooLargeResponse(std::string_view request_id);      // 413
 edge::Response TooManyRequestsResponse(std::string_view request_id);      // 429
 edge::Response InternalServerErrorResponse(std::string_view request_id);  // 500
 edge::Response ServiceUnavailableResponse(std::string_view request_id);   // 503

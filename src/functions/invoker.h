@@ -10,6 +10,7 @@
 // any thread. `done` may run on any thread, exactly once.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -25,6 +26,10 @@ enum class InvocationType {
 };
 
 enum class LogType { kNone, kTail };
+
+// Lambda's limits on an invocation's payload (the event), in bytes.
+inline constexpr size_t kMaxSyncPayloadBytes = 6291456;   // 6 MB, RequestResponse
+inline constexpr size_t kMaxAsyncPayloadBytes = 1048576;  // 1 MB, Event (the model's Payload)
 
 struct InvokeRequest {
   InvocationType type = InvocationType::kRequestResponse;

@@ -8,9 +8,6 @@
 namespace kumo::functions {
 namespace {
 
-constexpr size_t kMaxSyncPayload = 6291456;   // 6 MB
-constexpr size_t kMaxAsyncPayload = 1048576;  // 1 MB (the model's Payload: "1 MB for asynchronous")
-
 Error RequestTooLarge(size_t limit) {
   return Error{413, "RequestTooLargeException",
                "Request must be smaller than " + std::to_string(limit) +
@@ -97,7 +94,7 @@ void LambdaService::Impl::InvokeAsync(const OpContext& ctx, edge::Responder resp
 void LambdaService::Impl::RunInvocation(const OpContext& ctx, edge::Responder responder,
                                         InvocationType type, LogType log_type, bool legacy_async) {
   const std::string& payload = ctx.request.body;
-  size_t limit = type == InvocationType::kEvent ? kMaxAsyncPayload : kMaxSyncPayload;
+  size_t limit = type == InvocationType::kEvent ? kMaxAsyncPayloadBytes : kMaxSyncPayloadBytes;
   if (payload.size() > limit) return responder.Fail(RequestTooLarge(limit));
   Result<FunctionConfig> config = Resolve(ctx.region(), ctx.params.at(0), ctx.Query("Qualifier"));
   if (!config.ok()) return responder.Fail(config.error());

@@ -368,6 +368,20 @@ class GatewayTest(ApiTestCase):
         status, _, body = self.call("GET", "/shape?mode=sleep")
         self.assertEqual((status, json.loads(body)), (503, {"message": "Service Unavailable"}))
 
+    def test_payload_limits(self):
+        # Lambda takes events up to 6 MB: 5 MB of form data is 6.7 MB once base64 in the event.
+        status, _, body = self.call("POST", "/pets", body=b"a" * (5 * 1024 * 1024),
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual((status, json.loads(body)), (413, {"message": "Request Entity Too Large"}))
+        # The same 5 MB as text fits.
+        status, _, body = self.call("POST", "/pets", body=b"a" * (5 * 1024 * 1024),
+                                    headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 200)
+        self.assertEqual(len(json.loads(body)["body"]), 5 * 1024 * 1024)
+        # An HTTP API takes at most 10 MB, whatever the integration.
+        status, _, body = self.call("POST", "/proxy/big", body=b"a" * (10 * 1024 * 1024 + 1))
+        self.assertEqual((status, json.loads(body)), (413, {"message": "Request Entity Too Large"}))
+
     def test_response_mapping_payload_1_0(self):
         status, headers, body = self.call("GET", "/shape1?mode=multi")
         self.assertEqual((status, body, headers["a"]), (202, b"m", "1"))
