@@ -356,6 +356,10 @@ class GatewayTest(ApiTestCase):
         status, headers, body = self.call("GET", "/shape?mode=object")
         self.assertEqual((status, headers["content-type"], json.loads(body)),
                          (200, "application/json", {"hello": "world"}))
+        # HEAD ($default takes it): no body, the length a body would have.
+        status, headers, body = self.call("HEAD", "/anything")
+        self.assertEqual((status, body), (200, b""))
+        self.assertGreater(int(headers["content-length"]), 100)
         status, headers, body = self.call("GET", "/shape?mode=string")
         self.assertEqual((status, body), (200, b"plain"))
         status, headers, body = self.call("GET", "/shape?mode=cookies")
