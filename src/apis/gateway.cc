@@ -188,11 +188,11 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
   auto ex = std::make_shared<Exchange>(std::move(call.request), std::move(responder));
   ex->api_request_id = NewApiRequestId();
   ex->start_ms = options_.clock->NowMillis();
-  if (!target) return ex->responder.Send(NotFoundResponse(ex->api_request_id));
+  if (!target) return ex->responder.Send(GatewayResponse(kNotFound, ex->api_request_id));
   std::shared_ptr<const CatalogApi> api = catalog_.FindApi(target->api_id);
-  if (api == nullptr) return ex->responder.Send(NotFoundResponse(ex->api_request_id));
+  if (api == nullptr) return ex->responder.Send(GatewayResponse(kNotFound, ex->api_request_id));
   if (api->api.disable_execute_api_endpoint) {
-    return ex->responder.Send(GatewayResponse(403, "Forbidden", ex->api_request_id));
+    return ex->responder.Send(GatewayResponse(kForbidden, ex->api_request_id));
   }
   ex->domain_name = std::move(target->domain_name);
   std::string_view host = ex->request.headers.Get("host").value_or("");
@@ -223,18 +223,18 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
     ex->route_path = target->path;
   }
   if (stage == nullptr || stage->deployment == nullptr) {
-    return ex->responder.Send(NotFoundResponse(ex->api_request_id));
+    return ex->responder.Send(GatewayResponse(kNotFound, ex->api_request_id));
   }
   ex->stage = stage;
   ex->responder.SetOperation(stage->api.id);
   // An HTTP API takes at most 10 MB of payload (API Gateway's quota).
   constexpr size_t kMaxPayloadBytes = 10 * 1024 * 1024;
   if (ex->request.body.size() > kMaxPayloadBytes) {
-    return Finish(ex, PayloadTooLargeResponse(ex->api_request_id), false);
+    return Refuse(ex, kPayloadTooLarge, false);
   }
 
   Result<RouteMatcher> matcher = MatcherFor(stage->deployment);
-  if (!matcher.ok()) return Finish(ex, InternalServerErrorResponse(ex->api_request_id), false);
+  if (!matcher.ok()) return Refuse(ex, kInternalServerError, false);
   ex->matcher = std::move(matcher).value();
   ex->match = ex->matcher.Match(ex->request.method, ex->route_path);
   const std::optional<CorsConfig>& cors = stage->api.cors;
@@ -242,18 +242,23 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
     if (cors && IsPreflightRequest(ex->request)) {
       return Finish(ex, PreflightResponse(*cors, ex->request, ex->api_request_id), false);
     }
-    return Finish(ex, NotFoundResponse(ex->api_request_id), false);
+    return Refuse(ex, kNotFound, false);
   }
   ex->route = stage->deployment->FindRouteByKey(ex->match->route_key);
-  if (ex->route == nullptr) return Finish(ex, NotFoundResponse(ex->api_request_id), false);
+  if (ex->route == nullptr) return Refuse(ex, kNotFound, false);
   if (!ex->route->integration_id.empty()) {
     ex->integration = stage->deployment->FindIntegration(ex->route->integration_id);
   }
   std::string key = ThrottleKey(stage->api.id, stage->stage.name, ex->route->key);
   if (!throttler_.TryAcquire(key, LimitsFor(stage->SettingsFor(ex->route->key)))) {
-    return Finish(ex, TooManyRequestsResponse(ex->api_request_id), false);
+    return Refuse(ex, kTooManyRequests, false);
   }
   Authorize(ex, [self = shared_from_this(), ex] { self->Integrate(ex); });
+}
+
+void Gateway::Impl::Refuse(const ExchangePtr& ex, const GatewayError& error, bool with_cors) {
+  ex->error_message = error.message;
+  Finish(ex, GatewayResponse(error, ex->api_request_id), with_cors);
 }
 
 void Gateway::Impl::Finish(const ExchangePtr& ex, edge::Response response, bool with_cors) {
@@ -306,8 +311,9 @@ std::optional<std::string> Gateway::Impl::ContextVariable(const Exchange& ex, st
   if (name == "authorizer.error") return ex.authorizer_error;
   if (name == "authorizer.principalId") return ex.authorizer_principal;
   if (name.starts_with("authorizer.")) return AuthorizerValue(ex, name.substr(11));
-  if (name == "error.message") {
-    return status >= 400 && status != 0 ? std::optional<std::string>("") : std::nullopt;
+  if (name == "error.message") return std::string(ex.error_message);
+  if (name == "error.messageString") {
+    return ex.error_message.empty() ? std::string() : "\"" + std::string(ex.error_message) + "\"";
   }
   return std::nullopt;
 }

@@ -46,11 +46,14 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
   const Authorizer* authorizer = ex->stage->deployment->FindAuthorizer(route.authorizer_id);
   if (authorizer == nullptr) {
     ex->authorizer_error = "the route's authorizer does not exist";
-    return Finish(ex, InternalServerErrorResponse(ex->api_request_id), true);
+    return Refuse(ex, kInternalServerError, true);
   }
   auto self = shared_from_this();
   auto refuse = [self, ex](const AuthFailure& failure) {
     ex->authorizer_error = failure.reason;
+    ex->error_message = failure.status == 401   ? kUnauthorized.message
+                        : failure.status == 403 ? kForbidden.message
+                                                : kInternalServerError.message;
     self->Finish(ex, RefusalResponse(failure), true);
   };
 

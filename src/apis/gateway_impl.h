@@ -18,6 +18,7 @@
 #include "apis/jwks_cache.h"
 #include "apis/lambda_authorizer.h"
 #include "apis/proxy_event.h"
+#include "apis/proxy_response.h"
 #include "apis/route_matcher.h"
 #include "apis/throttle.h"
 #include "edge/http_types.h"
@@ -33,7 +34,8 @@ namespace kumo::apis {
 // One request on its way through the gateway. Shared by the callbacks of
 // the steps that answer later (authorizer, integration); answered once.
 struct Exchange {
-  Exchange(edge::Request r, edge::Responder resp) : request(std::move(r)), responder(std::move(resp)) {}
+  Exchange(edge::Request r, edge::Responder resp)
+      : request(std::move(r)), responder(std::move(resp)) {}
 
   edge::Request request;
   edge::Responder responder;
@@ -44,7 +46,7 @@ struct Exchange {
   std::string forwarded_port;  // x-forwarded-port: the port the client called
   std::string trace_id;        // x-amzn-trace-id: Root=1-{time}-{random}
   std::shared_ptr<const DeployedStage> stage;
-  RouteMatcher matcher;        // keeps `match`'s views valid
+  RouteMatcher matcher;  // keeps `match`'s views valid
   std::optional<RouteMatch> match;
   const Route* route = nullptr;
   const Integration* integration = nullptr;
@@ -54,6 +56,8 @@ struct Exchange {
   std::string integration_status;
   std::string integration_error;
   std::string authorizer_error;
+  // $context.error.message: API Gateway's own error answer, when it gave one.
+  std::string_view error_message;
   int64_t integration_latency_ms = -1;
 
   PayloadFormat Format() const;
@@ -67,7 +71,7 @@ struct LambdaOutcome {
   int status = 200;            // the Invoke API's status (Lambda errors: theirs)
   std::string function_error;  // X-Amz-Function-Error
   std::string payload;
-  bool timed_out = false;      // past the timeout: nothing else is set
+  bool timed_out = false;  // past the timeout: nothing else is set
 };
 
 class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
@@ -96,10 +100,12 @@ class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
   // Sends `response` (with CORS when `with_cors`, and apigw-requestid),
   // writes the access log line.
   void Finish(const ExchangePtr& ex, edge::Response response, bool with_cors);
+  // Finish with API Gateway's own error answer.
+  void Refuse(const ExchangePtr& ex, const GatewayError& error, bool with_cors);
 
   // $context.{name} for access logs and identity sources; nullopt: unknown.
-  std::optional<std::string> ContextVariable(const Exchange& ex, std::string_view name,
-                                             int status, size_t response_length) const;
+  std::optional<std::string> ContextVariable(const Exchange& ex, std::string_view name, int status,
+                                             size_t response_length) const;
 
   const GatewayOptions& options() const { return options_; }
 

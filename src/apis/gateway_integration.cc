@@ -164,7 +164,7 @@ void Gateway::Impl::MapResponse(const Exchange& ex, edge::Response& response) co
 
 void Gateway::Impl::Integrate(const ExchangePtr& ex) {
   const Integration* integration = ex->integration;
-  if (integration == nullptr) return Finish(ex, NotFoundResponse(ex->api_request_id), true);
+  if (integration == nullptr) return Refuse(ex, kNotFound, true);
   const bool path_mapped = MapRequest(*ex);
   const auto& variables = ex->stage->stage.variables;
   const int64_t started = options_.clock->NowMillis();
@@ -174,31 +174,34 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     PayloadFormat format = ex->Format();
     std::string event = BuildProxyEvent(format, ex->request, ex->EventInput(options_));
     std::string arn = SubstituteStageVariables(FunctionArnOf(*integration), variables);
-    InvokeFunction(
-        arn, std::move(event), integration->timeout_ms,
-        [self, ex, format, started](Result<LambdaOutcome> outcome) {
-          ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
-          if (!outcome.ok()) {
-            ex->integration_status = std::to_string(outcome.error().http_status);
-            ex->integration_error = outcome.error().message;
-            // An event over Lambda's payload limit: the client's request was too large.
-            if (outcome.error().http_status == 413) {
-              return self->Finish(ex, PayloadTooLargeResponse(ex->api_request_id), true);
-            }
-            return self->Finish(ex, InternalServerErrorResponse(ex->api_request_id), true);
-          }
-          if (outcome->timed_out) {
-            ex->integration_error = "The integration timed out";
-            return self->Finish(ex, ServiceUnavailableResponse(ex->api_request_id), true);
-          }
-          ex->integration_status = std::to_string(outcome->status);
-          ProxyResult result = MapLambdaResponse(format, outcome->status, outcome->function_error,
-                                                 outcome->payload, ex->api_request_id);
-          ex->integration_error = std::move(result.integration_error);
-          // A malformed answer is the gateway's error, not the integration's response.
-          if (ex->integration_error.empty()) self->MapResponse(*ex, result.response);
-          self->Finish(ex, std::move(result.response), true);
-        });
+    InvokeFunction(arn, std::move(event), integration->timeout_ms,
+                   [self, ex, format, started](Result<LambdaOutcome> outcome) {
+                     ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
+                     if (!outcome.ok()) {
+                       ex->integration_status = std::to_string(outcome.error().http_status);
+                       ex->integration_error = outcome.error().message;
+                       // An event over Lambda's payload limit: the client's request was too large.
+                       if (outcome.error().http_status == 413) {
+                         return self->Refuse(ex, kPayloadTooLarge, true);
+                       }
+                       return self->Refuse(ex, kInternalServerError, true);
+                     }
+                     if (outcome->timed_out) {
+                       ex->integration_error = "The integration timed out";
+                       return self->Refuse(ex, kServiceUnavailable, true);
+                     }
+                     ex->integration_status = std::to_string(outcome->status);
+                     ProxyResult result =
+                         MapLambdaResponse(format, outcome->status, outcome->function_error,
+                                           outcome->payload, ex->api_request_id);
+                     ex->integration_error = std::move(result.integration_error);
+                     // A malformed answer or a function error is the gateway's 500, not the
+                     // integration's response.
+                     if (!ex->integration_error.empty())
+                       return self->Refuse(ex, kInternalServerError, true);
+                     self->MapResponse(*ex, result.response);
+                     self->Finish(ex, std::move(result.response), true);
+                   });
     return;
   }
 
@@ -232,10 +235,7 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     if (!answer.ok()) {
       ex->integration_error = answer.error().message;
       bool timed_out = answer.error().code == "Timeout";
-      return self->Finish(ex,
-                          timed_out ? ServiceUnavailableResponse(ex->api_request_id)
-                                    : InternalServerErrorResponse(ex->api_request_id),
-                          true);
+      return self->Refuse(ex, timed_out ? kServiceUnavailable : kInternalServerError, true);
     }
     ex->integration_status = std::to_string(answer->status);
     edge::Response response;

@@ -22,7 +22,7 @@ constexpr std::string_view kMalformed =
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 ProxyResult Failure(std::string reason, std::string_view request_id) {
-  return {InternalServerErrorResponse(request_id), std::move(reason)};
+  return {GatewayResponse(kInternalServerError, request_id), std::move(reason)};
 }
 
 // A header value as the function gave it: strings as they are, numbers and
@@ -188,33 +188,13 @@ ProxyResult MapV1(const json::value& output, std::string_view request_id) {
 
 }  // namespace
 
-edge::Response GatewayResponse(int status, std::string_view message, std::string_view request_id) {
+edge::Response GatewayResponse(const GatewayError& error, std::string_view request_id) {
   edge::Response response;
-  response.status = status;
+  response.status = error.status;
   response.headers.Add("content-type", "application/json");
   response.headers.Add(std::string(kRequestIdHeader), std::string(request_id));
-  response.body = json::serialize(json::object{{"message", message}});
+  response.body = json::serialize(json::object{{"message", error.message}});
   return response;
-}
-
-edge::Response NotFoundResponse(std::string_view request_id) {
-  return GatewayResponse(404, "Not Found", request_id);
-}
-
-edge::Response PayloadTooLargeResponse(std::string_view request_id) {
-  return GatewayResponse(413, "Request Entity Too Large", request_id);
-}
-
-edge::Response TooManyRequestsResponse(std::string_view request_id) {
-  return GatewayResponse(429, "Too Many Requests", request_id);
-}
-
-edge::Response InternalServerErrorResponse(std::string_view request_id) {
-  return GatewayResponse(500, "Internal Server Error", request_id);
-}
-
-edge::Response ServiceUnavailableResponse(std::string_view request_id) {
-  return GatewayResponse(503, "Service Unavailable", request_id);
 }
 
 ProxyResult MapLambdaResponse(PayloadFormat format, int invoke_status,

@@ -44,13 +44,22 @@
 
 namespace kumo::apis {
 
-// {"message": message} with `status`, content-type application/json and apigw-requestid.
-edge::Response GatewayResponse(int status, std::string_view message, std::string_view request_id);
-edge::Response NotFoundResponse(std::string_view request_id);             // 404
-edge::Response PayloadTooLargeResponse(std::string_view request_id);      // 413
-edge::Response TooManyRequestsResponse(std::string_view request_id);      // 429
-edge::Response InternalServerErrorResponse(std::string_view request_id);  // 500
-edge::Response ServiceUnavailableResponse(std::string_view request_id);   // 503
+// API Gateway's own error answers: a status and {"message": message}, which
+// is also $context.error.message.
+struct GatewayError {
+  int status;
+  std::string_view message;
+};
+inline constexpr GatewayError kUnauthorized{401, "Unauthorized"};
+inline constexpr GatewayError kForbidden{403, "Forbidden"};
+inline constexpr GatewayError kNotFound{404, "Not Found"};
+inline constexpr GatewayError kPayloadTooLarge{413, "Request Entity Too Large"};
+inline constexpr GatewayError kTooManyRequests{429, "Too Many Requests"};
+inline constexpr GatewayError kInternalServerError{500, "Internal Server Error"};
+inline constexpr GatewayError kServiceUnavailable{503, "Service Unavailable"};
+
+// `error` with content-type application/json and apigw-requestid.
+edge::Response GatewayResponse(const GatewayError& error, std::string_view request_id);
 
 struct ProxyResult {
   edge::Response response;
@@ -60,7 +69,7 @@ struct ProxyResult {
 };
 
 // The client's response for a Lambda Invoke that finished (a timeout is the
-// caller's ServiceUnavailableResponse): `invoke_status` is the Invoke API's
+// caller's kServiceUnavailable): `invoke_status` is the Invoke API's
 // HTTP status (200 when Lambda ran the function), `function_error` its
 // X-Amz-Function-Error header (empty when none), `payload` its body.
 ProxyResult MapLambdaResponse(PayloadFormat format, int invoke_status,

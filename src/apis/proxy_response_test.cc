@@ -35,10 +35,12 @@ TEST(GatewayResponseTest, ErrorsHaveAwsBodies) {
     std::string body;
   };
   for (const Case& c : std::vector<Case>{
-           {NotFoundResponse(kId), 404, R"({"message":"Not Found"})"},
-           {TooManyRequestsResponse(kId), 429, R"({"message":"Too Many Requests"})"},
-           {InternalServerErrorResponse(kId), 500, R"({"message":"Internal Server Error"})"},
-           {ServiceUnavailableResponse(kId), 503, R"({"message":"Service Unavailable"})"}}) {
+           {GatewayResponse(kNotFound, kId), 404, R"({"message":"Not Found"})"},
+           {GatewayResponse(kPayloadTooLarge, kId), 413, R"({"message":"Request Entity Too Large"})"},
+           {GatewayResponse(kTooManyRequests, kId), 429, R"({"message":"Too Many Requests"})"},
+           {GatewayResponse(kInternalServerError, kId), 500,
+            R"({"message":"Internal Server Error"})"},
+           {GatewayResponse(kServiceUnavailable, kId), 503, R"({"message":"Service Unavailable"})"}}) {
     EXPECT_EQ(c.response.status, c.status);
     EXPECT_EQ(json::parse(c.response.body), json::parse(c.body));
     EXPECT_EQ(c.response.headers.fields(), (Fields{{"content-type", "application/json"},

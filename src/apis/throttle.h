@@ -4,7 +4,7 @@
 // A bucket holds at most `burst_limit` tokens, starts full and refills at
 // `rate_limit` tokens per second; each request takes one token, and a request
 // that finds less than one is throttled: the caller answers
-// TooManyRequestsResponse (429 {"message":"Too Many Requests"},
+// GatewayResponse(kTooManyRequests) (429 {"message":"Too Many Requests"},
 // proxy_response.h). A burst of 0 (or a rate and burst of 0) throttles every
 // request, which is how AWS users switch a route off.
 //

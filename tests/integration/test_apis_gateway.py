@@ -241,7 +241,8 @@ class GatewayTest(ApiTestCase):
             RouteSettings={"GET /limited": {"ThrottlingBurstLimit": 0, "ThrottlingRateLimit": 0}},
             AccessLogSettings={"DestinationArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:pets-access",
                                "Format": '{"id":"$context.requestId","status":"$context.status",'
-                                         '"route":"$context.routeKey","nothing":"$context.unknownThing"}'})
+                                         '"route":"$context.routeKey","nothing":"$context.unknownThing",'
+                                         '"error":"$context.error.message"}'})
         cls.host = f"{api_id}.execute-api.localhost:{cls.port}"
 
     def event(self, method, path, **kwargs):
@@ -502,8 +503,9 @@ class GatewayTest(ApiTestCase):
         by_id = {line["id"]: line for line in lines}
         for request_id in ids:
             self.assertEqual(by_id[request_id], {"id": request_id, "status": "200",
-                                                 "route": "GET /pets/{id}", "nothing": "-"})
-        self.assertIn("429", [line["status"] for line in lines])
+                                                 "route": "GET /pets/{id}", "nothing": "-", "error": "-"})
+        # API Gateway's own answers name their error.
+        self.assertIn(("429", "Too Many Requests"), [(line["status"], line["error"]) for line in lines])
 
 
 if __name__ == "__main__":
