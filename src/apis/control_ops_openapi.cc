@@ -118,8 +118,7 @@ Status Impl::ApplyDefinition(const OpenApiImport& definition, ApiState& next) {
       members["target"] = "integrations/" + integration_ids.at(*spec.integration);
     if (spec.authorizer) members["authorizerId"] = authorizer_ids.at(*spec.authorizer);
     Route route;
-    KUMO_RETURN_IF_ERROR(ApplyRouteMembers(members, route, false));
-    if (!ParseRouteKey(route.key)) return BadRouteKey();
+    KUMO_RETURN_IF_ERROR(ApplyRouteMembers(members, route, false));  // checks routeKey
     route.id = NewChildId(next);
     KUMO_RETURN_IF_ERROR(CheckRoute(next, route));
     next.routes[route.id] = std::move(route);

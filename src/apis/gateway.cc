@@ -267,12 +267,6 @@ void Gateway::Impl::Finish(const ExchangePtr& ex, edge::Response response, bool 
   }
   if (!response.headers.Has("apigw-requestid"))
     response.headers.Set("apigw-requestid", ex->api_request_id);
-  // A HEAD answer carries no body, only the length a GET's would have (the
-  // edge keeps a service's own Content-Length for HEAD).
-  if (ex->request.method == "HEAD" && !response.body.empty() &&
-      !response.headers.Has("content-length")) {
-    response.headers.Set("content-length", std::to_string(response.body.size()));
-  }
   WriteAccessLog(*ex, response);
   ex->responder.Send(std::move(response));
 }

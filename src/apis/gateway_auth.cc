@@ -51,9 +51,7 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
   auto self = shared_from_this();
   auto refuse = [self, ex](const AuthFailure& failure) {
     ex->authorizer_error = failure.reason;
-    ex->error_message = failure.status == 401   ? kUnauthorized.message
-                        : failure.status == 403 ? kForbidden.message
-                                                : kInternalServerError.message;
+    ex->error_message = failure.Message();
     self->Finish(ex, RefusalResponse(failure), true);
   };
 

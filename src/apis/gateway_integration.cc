@@ -197,9 +197,11 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
                      ex->integration_error = std::move(result.integration_error);
                      // A malformed answer or a function error is the gateway's 500, not the
                      // integration's response.
-                     if (!ex->integration_error.empty())
-                       return self->Refuse(ex, kInternalServerError, true);
-                     self->MapResponse(*ex, result.response);
+                     if (ex->integration_error.empty()) {
+                       self->MapResponse(*ex, result.response);
+                     } else {
+                       ex->error_message = kInternalServerError.message;
+                     }
                      self->Finish(ex, std::move(result.response), true);
                    });
     return;

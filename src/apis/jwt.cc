@@ -6,6 +6,7 @@
 #include <openssl/param_build.h>
 
 #include <algorithm>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
@@ -19,10 +20,14 @@ namespace json = boost::json;
 
 // ---- AuthFailure ----------------------------------------------------------
 
+std::string_view AuthFailure::Message() const {
+  if (status == 401) return "Unauthorized";
+  if (status == 403) return "Forbidden";
+  return "Internal Server Error";
+}
+
 std::string AuthFailure::Body() const {
-  if (status == 401) return R"({"message":"Unauthorized"})";
-  if (status == 403) return R"({"message":"Forbidden"})";
-  return R"({"message":"Internal Server Error"})";
+  return json::serialize(json::object{{"message", Message()}});
 }
 
 AuthFailure AuthFailure::Unauthorized(std::string reason, std::string www_authenticate) {
@@ -297,12 +302,6 @@ std::optional<json::object> DecodeJsonPart(std::string_view part) {
   return std::move(v.get_object());
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
@@ -376,10 +375,10 @@ std::string QuotedScopes(const std::vector<std::string>& scopes) {
 }  // namespace
 
 AuthOutcome<DecodedJwt> DecodeJwt(std::string_view token) {
-  token = Trim(token);
+  token = TrimAsciiSpace(token);
   if (StartsWithIgnoreCase(token, "bearer") &&
       (token.size() == 6 || token[6] == ' ' || token[6] == '\t')) {
-    token = Trim(token.substr(6));
+    token = TrimAsciiSpace(token.substr(6));
   }
   if (token.empty()) return AuthFailure::Unauthorized("no token", "Bearer");
   size_t dot1 = token.find('.');

@@ -48,8 +48,9 @@ struct AuthFailure {
   std::string www_authenticate;  // the header's value; empty: no header
   std::string reason;            // for logs ($context.authorizer.error); not sent
 
-  // {"message":"Unauthorized"}, {"message":"Forbidden"} or
-  // {"message":"Internal Server Error"}, by status.
+  // "Unauthorized", "Forbidden" or "Internal Server Error", by status: the
+  // answer's {"message": ...} (Body) and $context.error.message.
+  std::string_view Message() const;
   std::string Body() const;
 
   static AuthFailure Unauthorized(std::string reason, std::string www_authenticate = {});

@@ -40,13 +40,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  size_t begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  size_t end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
 // A member that is present and not null.
 const json::value* Member(const json::object& o, std::string_view key) {
   auto it = o.find(key);
@@ -147,7 +140,7 @@ Status CopyTextList(const json::object& in, std::string_view key, json::object& 
     std::string_view rest = *text;
     while (split_commas && !rest.empty()) {
       size_t comma = rest.find(',');
-      std::string_view item = Trim(rest.substr(0, comma));
+      std::string_view item = TrimAsciiSpace(rest.substr(0, comma));
       if (!item.empty()) list.emplace_back(item);
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }

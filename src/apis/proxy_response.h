@@ -50,7 +50,6 @@ struct GatewayError {
   int status;
   std::string_view message;
 };
-inline constexpr GatewayError kUnauthorized{401, "Unauthorized"};
 inline constexpr GatewayError kForbidden{403, "Forbidden"};
 inline constexpr GatewayError kNotFound{404, "Not Found"};
 inline constexpr GatewayError kPayloadTooLarge{413, "Request Entity Too Large"};

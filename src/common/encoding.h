@@ -37,6 +37,8 @@ std::string FastRandomBytes(size_t n);
 // locale.
 inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string AsciiLower(std::string_view text);
+// `text` without its leading and trailing spaces, tabs, CRs and LFs.
+std::string_view TrimAsciiSpace(std::string_view text);
 
 // Escapes &, <, >, " and ' for XML text and attributes.
 std::string XmlEscape(std::string_view text);

@@ -14,12 +14,6 @@ namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // One profile while it is being read.
 struct Profile {
   std::string name;
@@ -67,7 +61,7 @@ Result<CredentialStore> CredentialStore::Parse(std::string_view text, std::strin
     std::string_view raw = rest.substr(0, newline);
     rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
     ++line_number;
-    std::string_view line = Trim(raw);
+    std::string_view line = TrimAsciiSpace(raw);
     if (line.empty()) {
       in_value = false;
       continue;
@@ -80,9 +74,9 @@ Result<CredentialStore> CredentialStore::Parse(std::string_view text, std::strin
 
     if (line.front() == '[') {
       if (line.back() != ']') return error_at(line_number, "unterminated profile header");
-      std::string_view name = Trim(line.substr(1, line.size() - 2));
+      std::string_view name = TrimAsciiSpace(line.substr(1, line.size() - 2));
       if (name.substr(0, 8) == "profile " || name.substr(0, 8) == "profile\t") {
-        name = Trim(name.substr(8));
+        name = TrimAsciiSpace(name.substr(8));
       }
       if (name.empty()) return error_at(line_number, "empty profile name");
       if (profile) KUMO_RETURN_IF_ERROR(finish(*profile));
@@ -95,8 +89,8 @@ Result<CredentialStore> CredentialStore::Parse(std::string_view text, std::strin
 
     size_t sep = line.find_first_of("=:");
     if (sep == std::string_view::npos) return error_at(line_number, "expected 'key = value'");
-    std::string key = AsciiLower(Trim(line.substr(0, sep)));
-    std::string_view value = Trim(line.substr(sep + 1));
+    std::string key = AsciiLower(TrimAsciiSpace(line.substr(0, sep)));
+    std::string_view value = TrimAsciiSpace(line.substr(sep + 1));
     if (key.empty()) return error_at(line_number, "expected 'key = value'");
     if (!profile) return error_at(line_number, "'" + key + "' is outside a [profile] section");
     in_value = true;

@@ -109,7 +109,8 @@ bool IsFieldValue(std::string_view s) {
 
 // Writes the status line and header fields of `response` into `out`, with
 // Content-Length and Connection set by the server. For a HEAD request the
-// service's own Content-Length (the size a GET would return) is kept.
+// service's own Content-Length (the size a GET would return) is kept, else
+// the length of the body it answered (which is not sent).
 void SerializeHead(const Response& response, bool keep_alive, bool head_request, std::string& out) {
   out.clear();
   out += "HTTP/1.1 ";
@@ -117,11 +118,15 @@ void SerializeHead(const Response& response, bool keep_alive, bool head_request,
   out += ' ';
   out += http::obsolete_reason(static_cast<http::status>(response.status));
   out += "\r\n";
+  bool own_length = false;
   for (const auto& [name, value] : response.headers.fields()) {
     if (!IsToken(name) || !IsFieldValue(value) || EqualsIgnoreCase(name, "connection") ||
-        EqualsIgnoreCase(name, "transfer-encoding") ||
-        (EqualsIgnoreCase(name, "content-length") && !head_request)) {
+        EqualsIgnoreCase(name, "transfer-encoding")) {
       continue;
+    }
+    if (EqualsIgnoreCase(name, "content-length")) {
+      if (!head_request) continue;
+      own_length = true;
     }
     out += name;
     out += ": ";
@@ -130,7 +135,7 @@ void SerializeHead(const Response& response, bool keep_alive, bool head_request,
   }
   // 1xx, 204 and 304 answers carry no body and no Content-Length (RFC 9110).
   bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
-  if (!bodiless && !head_request) {
+  if (!bodiless && (!head_request || (!own_length && !response.body.empty()))) {
     out += "Content-Length: ";
     out += std::to_string(response.body.size());
     out += "\r\n";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -96,6 +97,27 @@ TEST_F(HttpServerTest, ConnectionContextChoosesWhereEachConnectionLives) {
   Serve(std::move(options));
   for (int i = 0; i < 4; ++i) EXPECT_EQ(GetOnNewConnection().rfind("HTTP/1.1 200", 0), 0u);
   EXPECT_EQ(Threads(), std::vector<std::thread::id>(4, ThreadOf(pool_.At(1))));
+}
+
+TEST_F(HttpServerTest, HeadAnswersTheBodysLengthWithoutTheBody) {
+  Serve({});
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  // HEAD, then GET on the same connection: the GET's answer starts right
+  // after the HEAD's header, so no body was sent for the HEAD.
+  asio::write(socket, asio::buffer(std::string("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+                                               "GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  asio::streambuf response;
+  asio::read_until(socket, response, "\r\n\r\n");
+  std::string head(asio::buffers_begin(response.data()),
+                   asio::buffers_begin(response.data()) + response.size());
+  EXPECT_NE(head.find("Content-Length: 2\r\n"), std::string::npos) << head;
+  const size_t end = head.find("\r\n\r\n") + 4;
+  response.consume(end);
+  asio::read_until(socket, response, "\r\n");
+  std::string next(asio::buffers_begin(response.data()), asio::buffers_begin(response.data()) + 12);
+  EXPECT_EQ(next, "HTTP/1.1 200");
 }
 
 }  // namespace

@@ -19,12 +19,6 @@ constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool IsS3(std::string_view service) { return service == "s3"; }
 
 // Splits off the text before the first `sep`; `rest` keeps what follows it.
@@ -119,17 +113,17 @@ SigV4ParseResult Malformed(SigV4FailureKind kind, std::string message) {
 }
 
 SigV4ParseResult ParseHeader(const Request& request, std::string_view header) {
-  std::string_view value = Trim(header);
+  std::string_view value = TrimAsciiSpace(header);
   std::string_view rest = value;
   std::string_view algorithm = NextToken(rest, ' ');
   std::string_view credential, signed_headers, signature;
   bool has_credential = false, has_signed_headers = false, has_signature = false;
   while (!rest.empty()) {
-    std::string_view part = Trim(NextToken(rest, ','));
+    std::string_view part = TrimAsciiSpace(NextToken(rest, ','));
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view key = Trim(part.substr(0, eq));
-    std::string_view val = Trim(part.substr(eq + 1));
+    std::string_view key = TrimAsciiSpace(part.substr(0, eq));
+    std::string_view val = TrimAsciiSpace(part.substr(eq + 1));
     if (key == "Credential") {
       credential = val, has_credential = true;
     } else if (key == "SignedHeaders") {
@@ -162,7 +156,7 @@ SigV4ParseResult ParseHeader(const Request& request, std::string_view header) {
   if (auto error = ParseCredential(credential, auth)) {
     return Malformed(SigV4FailureKind::kMalformedHeader, std::move(*error));
   }
-  std::string_view date_text = Trim(amz_date ? *amz_date : *http_date);
+  std::string_view date_text = TrimAsciiSpace(amz_date ? *amz_date : *http_date);
   int64_t millis = ParseBasicDate(date_text);
   if (millis < 0 && !amz_date) millis = ParseHttpDate(date_text);
   if (millis < 0) return Malformed(SigV4FailureKind::kMalformedHeader, BadDateMessage(date_text));
@@ -172,7 +166,9 @@ SigV4ParseResult ParseHeader(const Request& request, std::string_view header) {
   // on every request); an HTTP Date is converted.
   auth.amz_date = amz_date && date_text.size() == 16 ? std::string(date_text) : FormatAmzDate(millis);
   auth.amz_date_millis = millis;
-  if (auto token = request.headers.Get("x-amz-security-token")) auth.security_token = Trim(*token);
+  if (auto token = request.headers.Get("x-amz-security-token")) {
+    auth.security_token = TrimAsciiSpace(*token);
+  }
   return SigV4ParseResult{std::move(auth), std::nullopt};
 }
 
@@ -324,7 +320,7 @@ std::string CanonicalQuery(const Request& request, const SigV4Auth& auth) {
 
 // Appends `value` trimmed, with each run of spaces and tabs as one space.
 void AppendTrimmedValue(std::string& out, std::string_view value) {
-  value = Trim(value);
+  value = TrimAsciiSpace(value);
   bool in_space = false;
   for (char c : value) {
     if (IsSpace(c)) {
@@ -338,7 +334,9 @@ void AppendTrimmedValue(std::string& out, std::string_view value) {
 }
 
 std::string PayloadHash(const Request& request, const SigV4Auth& auth) {
-  if (auto header = request.headers.Get("x-amz-content-sha256")) return std::string(Trim(*header));
+  if (auto header = request.headers.Get("x-amz-content-sha256")) {
+    return std::string(TrimAsciiSpace(*header));
+  }
   if (auth.presigned && IsS3(auth.service)) return std::string(kUnsignedPayload);
   return HexEncode(Sha256(request.body));
 }
@@ -489,7 +487,7 @@ std::optional<SigV4Failure> VerifySigV4(const Request& request, const SigV4Auth&
   }
   // The signature covers the declared hash, not the body: check they agree.
   if (auto declared = request.headers.Get("x-amz-content-sha256")) {
-    std::string_view hash = Trim(*declared);
+    std::string_view hash = TrimAsciiSpace(*declared);
     if (IsHexSha256(hash) && !EqualsIgnoreCase(hash, HexEncode(Sha256(request.body)))) {
       return SigV4Failure{SigV4FailureKind::kPayloadHashMismatch,
                           "The provided 'x-amz-content-sha256' header does not match what was "
