@@ -21,19 +21,20 @@ is checked on the median of each round's API/direct pair):
   path adds into the bigger event (runtime client and handler side) and the
   gateway itself;
 
-at 1 connection (requests/s, p50, p99) and at CONNECTIONS connections; then
-the API and the direct Invoke at once, CONNECTIONS/2 connections each, so
-both see the same moments of the host (who starts first alternates); then
-PAIRS sets of 1 s API, direct and direct-with-the-API's-event figures at
-each connection count, in rotating order, whose geometric means (with 95%
-intervals) are the throughput share checked against the target (API/direct)
-and the gateway's own share (API/event); and prints the API's added latency and its
-share of the direct throughput next to the targets of the issue, checking
-that no cold start or throttle happened during the figures. Standard library only; wrk comes from
-bench/functions/setup.
+at 1 connection (requests/s, p50, p99) and at CONNECTIONS connections; then,
+for the throughput shares the target is checked on, the three taking turns
+in 50 ms slots on the same connections for ALTERNATE seconds, at 1 and at
+CONNECTIONS connections (alternating.lua), so that all three see the same
+moments of the host: each API slot's count of answers next to its
+neighbouring direct (or direct-with-event) slot's gives one ratio, and the
+ratios' geometric mean, with its 95% interval, is the API's throughput share
+of the direct Invoke (the target) and of the direct Invoke carrying its
+event (the gateway itself). Prints the API's added latency and its share of
+the direct throughput next to the issue's targets, checking that no cold
+start or throttle happened during the figures. Standard library only; wrk
+comes from bench/functions/setup.
 """
 import argparse
-import itertools
 import json
 import math
 import os
@@ -51,6 +52,8 @@ from funcbench import INVOKE_BODY, Kumo, invoke_path, zip_of  # noqa: E402
 
 API_LUA = os.path.join(HERE, "api.lua")
 EVENT_LUA = os.path.join(HERE, "event.lua")
+ALTERNATING_LUA = os.path.join(HERE, "alternating.lua")
+SLOT_MS = 50
 INVOKE_LUA = os.path.join(ROOT, "bench", "functions", "invoke.lua")
 NAME = "bench-api"
 SOURCE = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });\n'
@@ -109,14 +112,29 @@ def wrk(port, connections, seconds, *path_args):
     return result
 
 
-def wrk_together(port, connections, seconds, a, b):
-    """Two wrk at once, `connections` each, on path arguments `a` and `b`:
-    both see the same host at the same moment, so its drift cancels out of
-    the ratio of their figures."""
-    started = [wrk_start(port, connections, seconds, *a), wrk_start(port, connections, seconds, *b)]
-    results = tuple(wrk_result(p) for p in started)
+def alternate(port, connections, seconds, host, direct, event_file):
+    """The API, the direct Invoke and the direct Invoke carrying the API's
+    event taking turns in SLOT_MS slots (API, direct, API, event, ...) for
+    `seconds` on `connections` connections (alternating.lua). Returns the
+    logarithms of the API's throughput share, one per direct slot and one per
+    event slot: the mean count of the two API slots around it over its own
+    count. The first turn (the connections' first requests) is left out.
+    Also returns the bad answers."""
+    env = dict(os.environ, BENCH_API_HOST=host, BENCH_DIRECT_PATH=direct,
+               BENCH_EVENT_FILE=event_file, BENCH_SLOT_MS=str(SLOT_MS))
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+                          "-s", ALTERNATING_LUA, f"http://127.0.0.1:{port}"],
+                         env=env, capture_output=True, text=True, check=True).stdout
     drain()
-    return results
+    slots = [int(n) for n in re.search(r"^slots=([\d,]*)$", out, re.M).group(1).split(",") if n]
+    bad = int(re.search(r"^bad=(\d+)$", out, re.M).group(1))
+    shares = {"direct": [], "event": []}
+    # Slot i is the API's when i is even, direct when i % 4 == 1, event when 3.
+    for i in range(5, len(slots) - 1, 2):
+        around = (slots[i - 1] + slots[i + 1]) / 2
+        if around and slots[i]:
+            shares["direct" if i % 4 == 1 else "event"].append(math.log(around / slots[i]))
+    return shares, bad
 
 
 def create(kumo, connections):
@@ -171,8 +189,8 @@ def main():
                         help="seconds per wrk measurement")
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", "5")),
                         help="interleaved rounds; the median is reported")
-    parser.add_argument("--pairs", type=int, default=int(os.environ.get("PAIRS", "40")),
-                        help="sets of 1 s API/direct/event figures behind each throughput share")
+    parser.add_argument("--alternate", type=int, default=int(os.environ.get("ALTERNATE", "60")),
+                        help="seconds of the three taking turns behind each throughput share")
     parser.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", "8")),
                         help="connections of the concurrent figure = reserved concurrency")
     args = parser.parse_args()
@@ -197,8 +215,6 @@ def main():
         wrk(kumo.port, n, 3, *paths["api"])
         before = counters(kumo)
         figures = {}  # (path, connections) -> [(rps, p50, p99, bad) per round]
-        together = []  # per round: (API, direct) figures, n/2 connections each, at once
-        bad_sets = 0
         for r in range(args.rounds):
             runs = [("api", 1), ("path", 1), ("direct", 1), ("event", 1),
                     ("api", n), ("direct", n), ("event", n)]
@@ -207,26 +223,17 @@ def main():
             for which, conns in runs:
                 result = wrk(kumo.port, conns, args.duration, *paths[which])
                 figures.setdefault((which, conns), []).append(result)
-            if n >= 2:  # who starts first alternates too: it gains ~2%
-                pair = (paths["api"], paths["direct"])
-                if r % 2:
-                    together.append(wrk_together(kumo.port, n // 2, args.duration, *pair[::-1])[::-1])
-                else:
-                    together.append(wrk_together(kumo.port, n // 2, args.duration, *pair))
-        # The throughput shares the targets are checked on: many short 1 s
-        # figures of the API, the direct Invoke and the direct Invoke carrying
-        # the API's event, back to back in an order that goes through every
-        # permutation, so the host's drift averages out and the spread of the
-        # sets gives each estimate's confidence interval. API/direct is the
-        # target; API/event is what the gateway itself costs.
-        sets = {}  # (connections, "direct" | "event") -> [log(API / it) per set]
-        orders = list(itertools.permutations(("api", "direct", "event")))
+        # The throughput shares the target is checked on: the three taking
+        # turns in short slots, so the host's drift is the same for each
+        # slot and its neighbours, and the spread of the slots' ratios gives
+        # each estimate's confidence interval. API/direct is the target;
+        # API/event is what the gateway itself costs.
+        shares, bad_turns = {}, 0  # (connections, "direct" | "event") -> [log(API / it)]
         for conns in (1, n):
-            for i in range(args.pairs):
-                rps = {w: wrk(kumo.port, conns, 1, *paths[w]) for w in orders[i % len(orders)]}
-                bad_sets += sum(r[3] for r in rps.values())
-                for other in ("direct", "event"):
-                    sets.setdefault((conns, other), []).append(math.log(rps["api"][0] / rps[other][0]))
+            turns, bad = alternate(kumo.port, conns, args.alternate, host, direct, event_file.name)
+            bad_turns += bad
+            for other, logs in turns.items():
+                shares[(conns, other)] = logs
         after = counters(kumo)
     finally:
         kumo.stop()
@@ -256,9 +263,9 @@ def main():
         return "met" if ok else "MISSED"
 
     def interval(logs):
-        """(low, estimate, high): the geometric mean of per-set ratios, given as
-        logs, with its 95% interval (Student's t, so a few sets give the wide
-        interval they deserve rather than a verdict)."""
+        """(low, estimate, high): the geometric mean of per-slot ratios, given
+        as logs, with its 95% interval (Student's t, so a short run gives the
+        wide interval it deserves rather than a verdict)."""
         mean = statistics.mean(logs)
         half = (t975(len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
                 if len(logs) > 1 else math.inf)
@@ -270,35 +277,24 @@ def main():
         return [combine(a[i], d[i]) for a, d in zip(figures[("api", conns)], figures[("direct", conns)])]
 
     print("API - direct: medians of each round's pair (the rounds' throughput shares in brackets); "
-          f"the throughput share over {args.pairs} sets of 1 s figures in rotating order (95% interval)")
+          f"the throughput share over {args.alternate} s of {SLOT_MS} ms turns (95% interval)")
     for conns in (1, n):
         added = round(statistics.median(per_round(conns, 1, lambda a, d: a - d)), 3)
-        shares = per_round(conns, 0, lambda a, d: a / d)
-        low, share, high = interval(sets[(conns, "direct")])
+        rounds = per_round(conns, 0, lambda a, d: a / d)
+        low, share, high = interval(shares[(conns, "direct")])
         # Decided only when the whole interval is on one side of the target.
         decided = "met" if low >= 0.9 else "MISSED" if high < 0.9 else "undecided: the interval spans it"
         print(f"{conns} conn: API - direct: p50 {added:+.3f} ms (target <= +0.2: {verdict(added <= 0.2)}), "
               f"p99 {statistics.median(per_round(conns, 2, lambda a, d: a - d)):+.3f} ms, "
-              f"throughput [{' '.join(f'{x:.2f}' for x in shares)}]; "
+              f"throughput [{' '.join(f'{x:.2f}' for x in rounds)}]; "
               f"{share:.2f}x ({low:.2f}-{high:.2f}) (target >= 0.9x: {decided})")
         event = mean_ms("event", conns) - mean_ms("direct", conns)
         gateway = mean_ms("api", conns) - mean_ms("event", conns)
         print(f"        of the mean {mean_ms('api', conns) - mean_ms('direct', conns):+.3f} ms: "
               f"the bigger event {event:+.3f} ms, the gateway itself {gateway:+.3f} ms")
-        low, share, high = interval(sets[(conns, "event")])
+        low, share, high = interval(shares[(conns, "event")])
         print(f"        the gateway itself, next to the direct Invoke carrying the API's event: "
               f"throughput share {share:.2f}x ({low:.2f}-{high:.2f})")
-    if together:
-        # Not checked against the targets: under one shared load a path also
-        # gains from having fewer trips through Kumo's event loop (the direct
-        # POST has a body to read), so this is not the throughput alone.
-        shares = [a[0] / d[0] for a, d in together]
-        print(f"API and direct at once, {n // 2} conn each (the same moments of the host for both): "
-              f"API {statistics.median(a[0] for a, _ in together):.0f} req/s, "
-              f"direct {statistics.median(d[0] for _, d in together):.0f} req/s; "
-              f"API/direct {statistics.median(shares):.2f}x "
-              f"[{' '.join(f'{x:.2f}' for x in shares)}], p50 "
-              f"{statistics.median(a[1] - d[1] for a, d in together):+.3f} ms")
     cold = after["kumo_function_cold_starts_total"] - before["kumo_function_cold_starts_total"]
     throttled = after["kumo_function_throttles_total"] - before["kumo_function_throttles_total"]
     print(f"during the figures: {cold:.0f} cold starts, {throttled:.0f} throttles "
@@ -307,7 +303,7 @@ def main():
     print("load average (1/5/15 min): before " + " ".join(f"{x:.2f}" for x in load_before) +
           ", after " + " ".join(f"{x:.2f}" for x in load_after) + f"; {os.cpu_count()} cores")
     bad = sum(f[3] for results in figures.values() for f in results)
-    bad += sum(f[3] for pair in together for f in pair) + bad_sets
+    bad += bad_turns
     if bad or cold or throttled:
         print(f"FAILED: {bad} bad answers, {cold:.0f} cold starts, {throttled:.0f} throttles")
         return 1

@@ -6,7 +6,7 @@ wrk.method = "POST"
 wrk.body = '{"n":1}'
 wrk.headers["Content-Type"] = "application/json"
 
-local threads = {}
+threads = {} -- every thread, for done()
 
 function setup(thread)
   table.insert(threads, thread)
@@ -16,12 +16,17 @@ function init(args)
   bad = 0
 end
 
-function response(status, headers, body)
-  local failed = status ~= 200
+-- Whether an Invoke's answer is not a clean success.
+function invoke_failed(status, headers)
+  if status ~= 200 then return true end
   for name, _ in pairs(headers) do
-    if string.lower(name) == "x-amz-function-error" then failed = true end
+    if string.lower(name) == "x-amz-function-error" then return true end
   end
-  if failed then bad = bad + 1 end
+  return false
+end
+
+function response(status, headers, body)
+  if invoke_failed(status, headers) then bad = bad + 1 end
 end
 
 function done(summary, latency, requests)
