@@ -87,8 +87,11 @@ class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
   // gateway_integration.cc: runs the route's integration and answers.
   void Integrate(const ExchangePtr& ex);
   // Invokes `function_arn` (stage variables already substituted) with
-  // `payload`; `done` runs once, on any thread, at the latest after `timeout_ms`.
-  void InvokeFunction(const std::string& function_arn, std::string payload, int64_t timeout_ms,
+  // `payload`, in the request's trace (`trace_header`, the event's
+  // X-Amzn-Trace-Id); `done` runs once, on any thread, at the latest after
+  // `timeout_ms`.
+  void InvokeFunction(const std::string& function_arn, std::string payload,
+                      std::string trace_header, int64_t timeout_ms,
                       std::function<void(Result<LambdaOutcome>)> done);
 
   // gateway_integration.cc: the integration's parameter mapping applied to

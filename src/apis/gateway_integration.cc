@@ -91,7 +91,7 @@ struct InvokeRace {
 }  // namespace
 
 void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string payload,
-                                   int64_t timeout_ms,
+                                   std::string trace_header, int64_t timeout_ms,
                                    std::function<void(Result<LambdaOutcome>)> done) {
   std::shared_ptr<functions::Invoker> invoker;
   {
@@ -124,6 +124,7 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
   request.config = std::move(config).value();
   request.payload = std::move(payload);
   request.request_id = NewUuid();
+  request.trace_header = std::move(trace_header);
   invoker->Invoke(std::move(request), [race](Result<functions::InvokeResult> result) {
     if (!result.ok()) {
       LambdaOutcome failed;
@@ -174,7 +175,7 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     PayloadFormat format = ex->Format();
     std::string event = BuildProxyEvent(format, ex->request, ex->EventInput(options_));
     std::string arn = SubstituteStageVariables(FunctionArnOf(*integration), variables);
-    InvokeFunction(arn, std::move(event), integration->timeout_ms,
+    InvokeFunction(arn, std::move(event), ex->trace_id, integration->timeout_ms,
                    [self, ex, format, started](Result<LambdaOutcome> outcome) {
                      ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
                      if (!outcome.ok()) {

@@ -32,6 +32,7 @@ struct QueuedEvent {
   std::string qualifier;  // the alias or version invoked
   std::string payload;
   std::string client_context;
+  std::string trace_header;  // the caller's X-Amzn-Trace-Id; absent in events queued before it was kept
   int64_t enqueued_ms = 0;
   int attempts = 0;  // runs that ended in a function error
 };
@@ -40,6 +41,7 @@ std::string Encode(const QueuedEvent& e) {
   return json::serialize(json::object{{"id", e.request_id},      {"region", e.region},
                                       {"function", e.function},  {"qualifier", e.qualifier},
                                       {"payload", e.payload},    {"client_context", e.client_context},
+                                      {"trace", e.trace_header},
                                       {"enqueued_ms", e.enqueued_ms}, {"attempts", e.attempts}});
 }
 
@@ -56,6 +58,9 @@ Result<QueuedEvent> Decode(std::string_view text) {
     e.qualifier = json::value_to<std::string>(o.at("qualifier"));
     e.payload = json::value_to<std::string>(o.at("payload"));
     e.client_context = json::value_to<std::string>(o.at("client_context"));
+    if (const json::value* trace = o.if_contains("trace")) {
+      e.trace_header = json::value_to<std::string>(*trace);
+    }
     e.enqueued_ms = o.at("enqueued_ms").to_number<int64_t>();
     e.attempts = static_cast<int>(o.at("attempts").to_number<int64_t>());
   } catch (const std::exception& ex) {
@@ -176,6 +181,7 @@ class AsyncInvoker::Impl {
     event.qualifier = request.config.alias.empty() ? request.config.version : request.config.alias;
     event.payload = std::move(request.payload);
     event.client_context = std::move(request.client_context);
+    event.trace_header = std::move(request.trace_header);
     event.enqueued_ms = options_.clock->NowMillis();
     const int64_t due = event.enqueued_ms;
     Enqueue(std::move(event), due, [done = std::move(done)](Status status) {
@@ -242,6 +248,7 @@ class AsyncInvoker::Impl {
     request.config = *config;
     request.payload = event.payload;
     request.client_context = event.client_context;
+    request.trace_header = event.trace_header;
     request.request_id = event.request_id;
     functions::FunctionConfig resolved = std::move(config).value();
     sync_->Invoke(std::move(request), [this, key = std::move(key), event = std::move(event), max_retries,

@@ -38,6 +38,7 @@ struct InvokeRequest {
   LogType log_type = LogType::kNone;
   std::string client_context;  // X-Amz-Client-Context as received: base64 JSON, or empty
   std::string request_id;      // the invocation's AWS request id (x-amzn-RequestId)
+  std::string trace_header;    // the caller's X-Amzn-Trace-Id, which the function's continues
 };
 
 struct InvokeResult {

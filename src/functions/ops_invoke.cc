@@ -115,6 +115,7 @@ void LambdaService::Impl::RunInvocation(const OpContext& ctx, edge::Responder re
   request.client_context =
       std::string(ctx.request.headers.Get("X-Amz-Client-Context").value_or(""));
   request.request_id = ctx.request.request_id;
+  request.trace_header = std::string(ctx.request.headers.Get("X-Amzn-Trace-Id").value_or(""));
   std::string version = request.config.version;
   // std::function needs a copyable callable; the Responder answers once.
   auto shared = std::make_shared<edge::Responder>(std::move(responder));

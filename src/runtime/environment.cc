@@ -214,7 +214,7 @@ void ExecutionEnvironment::DeliverLocked(std::shared_ptr<edge::ResponseSink> sin
   lines_.Add(StartLine(req.request_id, config.version), now_ms);
 
   const std::string arn = InvokedFunctionArn(config);
-  const std::string trace = NewTraceId(now_ms);
+  const std::string trace = NewTraceId(now_ms, req.trace_header);
   const std::string client_context = DecodeClientContext(req.client_context);
   NextHeaders headers;
   headers.request_id = req.request_id;

@@ -1,5 +1,7 @@
 #include "runtime/runtime_api.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
@@ -75,17 +77,50 @@ std::string InvokedFunctionArn(const functions::FunctionConfig& config) {
   return config.function_arn;
 }
 
-std::string NewTraceId(int64_t epoch_millis) {
-  // Tracing is not sampled, so the ids need to be unique, not secret.
-  std::string root = NewUuid();
-  std::string hex;
-  hex.reserve(32);
-  for (char c : root) {
-    if (c != '-') hex += c;
+namespace {
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+struct CallerTrace {
+  std::string_view root;  // "1-<8 hex>-<24 hex>", or empty when missing or malformed
+  bool sampled = false;
+};
+
+// The fields of an X-Amzn-Trace-Id the function's trace continues.
+CallerTrace ParseCallerTrace(std::string_view header) {
+  CallerTrace trace;
+  while (!header.empty()) {
+    size_t semicolon = header.find(';');
+    std::string_view field = TrimAsciiSpace(header.substr(0, semicolon));
+    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    if (field.substr(0, 5) == "Root=") {
+      std::string_view root = field.substr(5);
+      if (root.size() == 35 && root.substr(0, 2) == "1-" && root[10] == '-' &&
+          IsLowerHex(root.substr(2, 8)) && IsLowerHex(root.substr(11))) {
+        trace.root = root;
+      }
+    } else if (field == "Sampled=1") {
+      trace.sampled = true;
+    }
+  }
+  return trace;
+}
+
+}  // namespace
+
+std::string NewTraceId(int64_t epoch_millis, std::string_view incoming) {
+  // Tracing is not sampled here, so the ids need to be unique, not secret.
+  CallerTrace caller = ParseCallerTrace(incoming);
+  if (!caller.root.empty()) {
+    return fmt::format("Root={};Parent={};Sampled={}", caller.root, FastRandomHex(8),
+                       caller.sampled ? 1 : 0);
   }
   return fmt::format("Root=1-{:08x}-{};Parent={};Sampled=0",
-                     static_cast<uint32_t>(epoch_millis / 1000), hex.substr(0, 24),
-                     hex.substr(16, 16));
+                     static_cast<uint32_t>(epoch_millis / 1000), FastRandomHex(12),
+                     FastRandomHex(8));
 }
 
 std::string DecodeClientContext(std::string_view base64) {

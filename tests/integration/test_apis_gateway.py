@@ -10,6 +10,7 @@ import http.client
 import http.server
 import io
 import json
+import re
 import threading
 import time
 import unittest
@@ -22,9 +23,12 @@ from kumo_harness import KumoTestCase
 
 ACCOUNT = "000000000000"
 
+# The event as the body; the function's own trace header as x-function-trace.
 ECHO = """
 export const handler = async (event) => ({
-  statusCode: 200, headers: {"content-type": "application/json"}, body: JSON.stringify(event)});
+  statusCode: 200,
+  headers: {"content-type": "application/json", "x-function-trace": process.env._X_AMZN_TRACE_ID},
+  body: JSON.stringify(event)});
 """
 
 # Answers in the shape named by ?mode=, to exercise response mapping.
@@ -289,6 +293,19 @@ class GatewayTest(ApiTestCase):
         self.assertAlmostEqual(ctx["timeEpoch"] / 1000, time.time(), delta=60)
         self.assertRegex(ctx["time"], r"^\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000$")
         self.assertNotIn("authorizer", ctx)
+
+    def test_the_function_runs_in_the_requests_trace(self):
+        # The function's _X_AMZN_TRACE_ID continues the trace whose id the
+        # event's x-amzn-trace-id header carries: same Root, a Parent of its own.
+        status, headers, body = self.call("GET", "/pets")
+        self.assertEqual(status, 200, body)
+        root = json.loads(body)["headers"]["x-amzn-trace-id"]
+        self.assertRegex(root, r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$")
+        self.assertRegex(headers["x-function-trace"],
+                         "^" + re.escape(root) + r";Parent=[0-9a-f]{16};Sampled=0$")
+        # Each request is a trace of its own.
+        _, again, _ = self.call("GET", "/pets")
+        self.assertNotEqual(again["x-function-trace"].split(";")[0], root)
 
     def test_payload_1_0_event_and_greedy_path(self):
         ev = self.event("PUT", "/files/a/b%20c.txt?x=1&x=2", body=b"\x00\x01binary",

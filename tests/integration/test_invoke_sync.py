@@ -537,6 +537,25 @@ done
         self.assertEqual(node["clientContext"]["custom"], {"k": "v"})
         self.assertEqual(node["clientContext"]["client"]["app_title"], "kumo-tests")
 
+    def test_the_callers_trace_continues_in_the_function(self):
+        root = "1-5759e988-bd862e3fe1be46a994272793"
+
+        def add_trace(request, **_):
+            request.headers["X-Amzn-Trace-Id"] = f"Root={root};Parent=53995c3f42cd8ad8;Sampled=1"
+
+        self.function("trace-py")
+        self.function("trace-node", runtime="nodejs20.x")
+        for name in ("trace-py", "trace-node"):
+            fresh = self.invoke_ok(name, {"action": "environ"})["Body"]["_X_AMZN_TRACE_ID"]
+            self.assertRegex(fresh, r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$")
+            self.lam.meta.events.register("before-send.lambda.Invoke", add_trace)
+            try:
+                traced = self.invoke_ok(name, {"action": "environ"})["Body"]["_X_AMZN_TRACE_ID"]
+            finally:
+                self.lam.meta.events.unregister("before-send.lambda.Invoke", add_trace)
+            self.assertRegex(traced, "^Root=" + root + r";Parent=[0-9a-f]{16};Sampled=1$", name)
+            self.assertNotIn("53995c3f42cd8ad8", traced)
+
     def test_environment_variables(self):
         variables = {"STAGE": "test", "GREETING": "hello world", "EMPTY": "", "UNICODE": "café"}
         self.function("env-py", Environment={"Variables": variables})
