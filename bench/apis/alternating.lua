@@ -10,7 +10,10 @@
 --
 -- Run with -t1 on http://127.0.0.1:PORT; the rest comes from the
 -- environment: BENCH_API_HOST (the API's Host header), BENCH_DIRECT_PATH
--- (the Invoke path), BENCH_EVENT_FILE (the API's event), BENCH_SLOT_MS.
+-- (the Invoke path), BENCH_EVENT_FILE (the API's event), BENCH_SLOT_MS, and
+-- BENCH_CONTROL=1 for a control of the method itself: every slot sends the
+-- API's request and counts every clean answer, so the "shares" compare a
+-- path with itself and should be 1.
 -- Prints "slots=" and the slots' counts, comma-separated, then "bad=N":
 -- answers that are not a clean success (200 "ok" through the API; 200
 -- without X-Amz-Function-Error directly).
@@ -50,6 +53,10 @@ function init(args)
     [DIRECT] = wrk.format("POST", direct, json, '{"n":1}'),
     [EVENT] = wrk.format("POST", direct, json, event),
   }
+  control = os.getenv("BENCH_CONTROL") == "1"
+  if control then
+    prepared[DIRECT], prepared[EVENT] = prepared[API], prepared[API]
+  end
   slot_ms = tonumber(setting("BENCH_SLOT_MS"))
   first = nil -- when the first request went out
   counts = {} -- slot index (from 0) -> answers of the slot's kind
@@ -72,7 +79,7 @@ function response(status, headers, body)
     bad = bad + 1
     return
   end
-  if through_api == (PATTERN[s % #PATTERN + 1] == API) then
+  if control or through_api == (PATTERN[s % #PATTERN + 1] == API) then
     counts[s] = (counts[s] or 0) + 1
   end
 end

@@ -112,16 +112,19 @@ def wrk(port, connections, seconds, *path_args):
     return result
 
 
-def alternate(port, connections, seconds, host, direct, event_file):
+def alternate(port, connections, seconds, host, direct, event_file, control=False):
     """The API, the direct Invoke and the direct Invoke carrying the API's
     event taking turns in SLOT_MS slots (API, direct, API, event, ...) for
     `seconds` on `connections` connections (alternating.lua). Returns the
     logarithms of the API's throughput share, one per direct slot and one per
     event slot: the mean count of the two API slots around it over its own
     count. The first turn (the connections' first requests) is left out.
-    Also returns the bad answers."""
+    Also returns the bad answers. With `control`, every slot sends the API's
+    request: the method compared with itself, whose shares should be 1."""
     env = dict(os.environ, BENCH_API_HOST=host, BENCH_DIRECT_PATH=direct,
                BENCH_EVENT_FILE=event_file, BENCH_SLOT_MS=str(SLOT_MS))
+    if control:
+        env["BENCH_CONTROL"] = "1"
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                           "-s", ALTERNATING_LUA, f"http://127.0.0.1:{port}"],
                          env=env, capture_output=True, text=True, check=True).stdout
@@ -137,42 +140,45 @@ def alternate(port, connections, seconds, host, direct, event_file):
     return shares, bad
 
 
-def create(kumo, connections):
-    """The function (reserved concurrency `connections`) and its HTTP API."""
+def quick_api(kumo, name, source, connections=None):
+    """A Node.js function `name` running `source` (reserved concurrency
+    `connections` if given) behind a quick-created HTTP API. Returns the
+    function's ARN, the API's id and its Host, and the body of one GET /."""
     fn = kumo.call("POST", "/2015-03-31/functions", {
-        "FunctionName": NAME, "Runtime": "nodejs20.x", "Handler": "index.handler",
+        "FunctionName": name, "Runtime": "nodejs20.x", "Handler": "index.handler",
         "Role": "arn:aws:iam::000000000000:role/bench", "MemorySize": 128,
-        "Code": {"ZipFile": zip_of("index.js", SOURCE)},
+        "Code": {"ZipFile": zip_of("index.js", source)},
     })
-    kumo.call("PUT", f"/2017-10-31/functions/{NAME}/concurrency",
-              {"ReservedConcurrentExecutions": connections})
-    api = kumo.call("POST", "/v2/apis", {"name": "bench", "protocolType": "HTTP",
+    if connections:
+        kumo.call("PUT", f"/2017-10-31/functions/{name}/concurrency",
+                  {"ReservedConcurrentExecutions": connections})
+    api = kumo.call("POST", "/v2/apis", {"name": name, "protocolType": "HTTP",
                                          "target": fn["FunctionArn"]})
     host = f"{api['apiId']}.execute-api.localhost:{kumo.port}"
     status, _, body = kumo.request("GET", "/", headers={"Host": host})
-    if status != 200 or body != b"ok":
-        sys.exit(f"GET / on {host} answered {status}: {body[:500]!r}")
+    if status != 200:
+        sys.exit(f"GET / on {host} ({name}) answered {status}: {body[:500]!r}")
+    return api["apiId"], host, body
+
+
+def create(kumo, connections):
+    """The function (reserved concurrency `connections`) and its HTTP API."""
+    api_id, host, body = quick_api(kumo, NAME, SOURCE, connections)
+    if body != b"ok":
+        sys.exit(f"GET / on {host} answered {body[:500]!r}")
     status, _, body = kumo.request("POST", invoke_path(NAME), INVOKE_BODY)
     if status != 200 or json.loads(body).get("body") != "ok":
         sys.exit(f"Invoke {NAME} answered {status}: {body[:500]!r}")
-    return api["apiId"], host
+    return api_id, host
 
 
 def api_event(kumo):
     """The payload 2.0 event of a GET / through a quick-created API: what the
     benchmark's function receives from wrk, but for one header
     (Accept-Encoding, which http.client adds)."""
-    fn = kumo.call("POST", "/2015-03-31/functions", {
-        "FunctionName": "bench-api-echo", "Runtime": "nodejs20.x", "Handler": "index.handler",
-        "Role": "arn:aws:iam::000000000000:role/bench", "MemorySize": 128,
-        "Code": {"ZipFile": zip_of("index.js", ECHO_SOURCE)},
-    })
-    api = kumo.call("POST", "/v2/apis", {"name": "bench-echo", "protocolType": "HTTP",
-                                         "target": fn["FunctionArn"]})
-    host = f"{api['apiId']}.execute-api.localhost:{kumo.port}"
-    status, _, body = kumo.request("GET", "/", headers={"Host": host})
-    if status != 200 or json.loads(body).get("version") != "2.0":
-        sys.exit(f"GET / on {host} (echo) answered {status}: {body[:500]!r}")
+    _, host, body = quick_api(kumo, "bench-api-echo", ECHO_SOURCE)
+    if json.loads(body).get("version") != "2.0":
+        sys.exit(f"GET / on {host} (echo) answered {body[:500]!r}")
     return body
 
 
@@ -191,6 +197,9 @@ def main():
                         help="interleaved rounds; the median is reported")
     parser.add_argument("--alternate", type=int, default=int(os.environ.get("ALTERNATE", "60")),
                         help="seconds of the three taking turns behind each throughput share")
+    parser.add_argument("--control", type=int, default=int(os.environ.get("CONTROL", "0")),
+                        help="seconds of a control of the turns (the API's request in every "
+                             "slot, whose share should be 1); 0: none")
     parser.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", "8")),
                         help="connections of the concurrent figure = reserved concurrency")
     args = parser.parse_args()
@@ -235,6 +244,13 @@ def main():
             for other, logs in turns.items():
                 shares[(conns, other)] = logs
         after = counters(kumo)
+        controls = {}  # connections -> [log(API / API)]
+        if args.control:
+            for conns in (1, n):
+                turns, bad = alternate(kumo.port, conns, args.control, host, direct,
+                                       event_file.name, control=True)
+                bad_turns += bad
+                controls[conns] = turns["direct"] + turns["event"]
     finally:
         kumo.stop()
         event_file.close()
@@ -295,6 +311,11 @@ def main():
         low, share, high = interval(shares[(conns, "event")])
         print(f"        the gateway itself, next to the direct Invoke carrying the API's event: "
               f"throughput share {share:.2f}x ({low:.2f}-{high:.2f})")
+    if controls:
+        print(f"control: the API's request in every slot ({args.control} s; its share should be "
+              "1.00x): " + ", ".join(f"{c} conn {interval(logs)[1]:.3f}x "
+                                     f"({interval(logs)[0]:.3f}-{interval(logs)[2]:.3f})"
+                                     for c, logs in controls.items()))
     cold = after["kumo_function_cold_starts_total"] - before["kumo_function_cold_starts_total"]
     throttled = after["kumo_function_throttles_total"] - before["kumo_function_throttles_total"]
     print(f"during the figures: {cold:.0f} cold starts, {throttled:.0f} throttles "
