@@ -1,5 +1,6 @@
 #include "apis/proxy_event.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -300,7 +301,13 @@ std::string EventPath(std::string_view raw_path) {
   return out;
 }
 
-std::string NewApiRequestId() { return Base64Encode(FastRandomBytes(11)); }
+std::string NewApiRequestId() {
+  // API Gateway's ids are base64 in the URL-safe alphabet ("LV7fzho-PHcEJPw=").
+  std::string id = Base64Encode(FastRandomBytes(11));
+  std::replace(id.begin(), id.end(), '+', '-');
+  std::replace(id.begin(), id.end(), '/', '_');
+  return id;
+}
 
 namespace {
 
@@ -478,6 +485,11 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   identity["userArn"] = nullptr;
 
   json::object context = ContextHead(input, sp);
+  // Without an authorizer, 1.0 still has one, empty in JWT's shape (2.0
+  // leaves the member out).
+  if (!input.authorizer) {
+    context["authorizer"] = json::object{{"claims", nullptr}, {"scopes", nullptr}};
+  }
   context["extendedRequestId"] = input.request_id;
   context["httpMethod"] = request.method;
   context["identity"] = std::move(identity);

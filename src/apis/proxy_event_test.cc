@@ -259,6 +259,7 @@ TEST(ProxyEventV1Test, MinimalRequestHasNulls) {
     "requestContext": {
       "accountId": "000000000000",
       "apiId": "abc123",
+      "authorizer": {"claims": null, "scopes": null},
       "domainName": "abc123.execute-api.localhost",
       "domainPrefix": "abc123",
       "extendedRequestId": "JTHoQgr2oAMEPMg=",
@@ -318,6 +319,11 @@ TEST(ProxyEventTest, Helpers) {
   EXPECT_EQ(id.size(), 16u);
   EXPECT_EQ(id.back(), '=');
   EXPECT_NE(id, NewApiRequestId());
+  // URL-safe base64: over 200 ids, 6 bits each of 15 characters, a '+' or
+  // '/' would all but surely show up in the standard alphabet.
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(NewApiRequestId().find_first_of("+/"), std::string::npos);
+  }
 }
 
 }  // namespace

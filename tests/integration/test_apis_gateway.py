@@ -326,6 +326,8 @@ class GatewayTest(ApiTestCase):
         self.assertEqual(ctx["resourcePath"], "/files/{proxy+}")
         self.assertEqual(ctx["stage"], "$default")
         self.assertEqual(ctx["identity"]["sourceIp"], "127.0.0.1")
+        # No authorizer: 1.0 still has an empty one, in JWT's shape.
+        self.assertEqual(ctx["authorizer"], {"claims": None, "scopes": None})
 
     def test_route_selection(self):
         self.assertEqual(self.event("GET", "/pets/mine")["routeKey"], "GET /pets/mine")
