@@ -105,6 +105,26 @@ class EventInvokeTest(EventTestCase):
         self.assertEqual(json.loads(stdout)["StatusCode"], 202)
         self.wait_for_logs("async-fn", f'"EVENT {other}"')
 
+    def test_an_event_runs_in_the_callers_trace(self):
+        # The X-Amzn-Trace-Id an Event invoke arrives with is kept in the
+        # queued record, and the function's trace continues it.
+        self.function("async-trace", files={"app.py": (
+            "import os\n\n\ndef handler(event, context):\n"
+            "    print('TRACE ' + event['marker'] + ' ' + os.environ['_X_AMZN_TRACE_ID'])\n")})
+        root = "1-5759e988-" + uuid.uuid4().hex[:24]
+        marker = uuid.uuid4().hex
+
+        def add_trace(request, **_):
+            request.headers["X-Amzn-Trace-Id"] = f"Root={root};Sampled=1"
+
+        self.lam.meta.events.register("before-send.lambda.Invoke", add_trace)
+        try:
+            self.send("async-trace", {"marker": marker})
+        finally:
+            self.lam.meta.events.unregister("before-send.lambda.Invoke", add_trace)
+        line = self.wait_for_logs("async-trace", f'"TRACE {marker}"')[0]
+        self.assertRegex(line, f"^TRACE {marker} Root={root};Parent=[0-9a-f]{{16}};Sampled=1\n$")
+
     def test_retries_until_success_then_on_success_destination(self):
         event, request_id, record, attempts = self.run_flaky("flaky", 2, "OnSuccess")
         marker = event["marker"]
