@@ -14,7 +14,8 @@
 -- BENCH_CONTROL=1 for a control of the method itself: every slot sends the
 -- API's request and counts every clean answer, so the "shares" compare a
 -- path with itself and should be 1.
--- Prints "slots=" and the slots' counts, comma-separated, then "bad=N":
+-- Prints "slots=" and the slots' counts, comma-separated, "first=" and when
+-- slot 0 began (CLOCK_MONOTONIC milliseconds), then "bad=N":
 -- answers that are not a clean success (200 "ok" through the API; 200
 -- without X-Amz-Function-Error directly).
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
@@ -98,5 +99,7 @@ function done(summary, latency, requests)
     out[#out + 1] = tostring(counts[s] or 0)
   end
   io.write("slots=" .. table.concat(out, ",") .. "\n")
+  -- When slot 0 began, in CLOCK_MONOTONIC milliseconds (for attribute.py).
+  io.write(string.format("first=%.3f\n", threads[1]:get("first") or 0))
   count_bad(summary, latency, requests)
 end

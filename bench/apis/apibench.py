@@ -112,15 +112,9 @@ def wrk(port, connections, seconds, *path_args):
     return result
 
 
-def alternate(port, connections, seconds, host, direct, event_file, control=False):
-    """The API, the direct Invoke and the direct Invoke carrying the API's
-    event taking turns in SLOT_MS slots (API, direct, API, event, ...) for
-    `seconds` on `connections` connections (alternating.lua). Returns the
-    logarithms of the API's throughput share, one per direct slot and one per
-    event slot: the mean count of the two API slots around it over its own
-    count. The first turn (the connections' first requests) is left out.
-    Also returns the bad answers. With `control`, every slot sends the API's
-    request: the method compared with itself, whose shares should be 1."""
+def alternating_wrk(port, connections, seconds, host, direct, event_file, control=False):
+    """Runs alternating.lua; returns (slot counts, when slot 0 began in
+    CLOCK_MONOTONIC seconds, bad answers)."""
     env = dict(os.environ, BENCH_API_HOST=host, BENCH_DIRECT_PATH=direct,
                BENCH_EVENT_FILE=event_file, BENCH_SLOT_MS=str(SLOT_MS))
     if control:
@@ -130,7 +124,20 @@ def alternate(port, connections, seconds, host, direct, event_file, control=Fals
                          env=env, capture_output=True, text=True, check=True).stdout
     drain()
     slots = [int(n) for n in re.search(r"^slots=([\d,]*)$", out, re.M).group(1).split(",") if n]
-    bad = int(re.search(r"^bad=(\d+)$", out, re.M).group(1))
+    first = float(re.search(r"^first=([\d.]+)$", out, re.M).group(1)) / 1000
+    return slots, first, int(re.search(r"^bad=(\d+)$", out, re.M).group(1))
+
+
+def alternate(port, connections, seconds, host, direct, event_file, control=False):
+    """The API, the direct Invoke and the direct Invoke carrying the API's
+    event taking turns in SLOT_MS slots (API, direct, API, event, ...) for
+    `seconds` on `connections` connections (alternating.lua). Returns the
+    logarithms of the API's throughput share, one per direct slot and one per
+    event slot: the mean count of the two API slots around it over its own
+    count. The first turn (the connections' first requests) is left out.
+    Also returns the bad answers. With `control`, every slot sends the API's
+    request: the method compared with itself, whose shares should be 1."""
+    slots, _, bad = alternating_wrk(port, connections, seconds, host, direct, event_file, control)
     shares = {"direct": [], "event": []}
     # Slot i is the API's when i is even, direct when i % 4 == 1, event when 3.
     for i in range(5, len(slots) - 1, 2):
@@ -143,7 +150,7 @@ def alternate(port, connections, seconds, host, direct, event_file, control=Fals
 def quick_api(kumo, name, source, connections=None):
     """A Node.js function `name` running `source` (reserved concurrency
     `connections` if given) behind a quick-created HTTP API. Returns the
-    function's ARN, the API's id and its Host, and the body of one GET /."""
+    API's id, its Host, and the body of one GET /."""
     fn = kumo.call("POST", "/2015-03-31/functions", {
         "FunctionName": name, "Runtime": "nodejs20.x", "Handler": "index.handler",
         "Role": "arn:aws:iam::000000000000:role/bench", "MemorySize": 128,
