@@ -32,7 +32,8 @@ struct QueuedEvent {
   std::string qualifier;  // the alias or version invoked
   std::string payload;
   std::string client_context;
-  std::string trace_header;  // the caller's X-Amzn-Trace-Id; absent in events queued before it was kept
+  // The caller's X-Amzn-Trace-Id; absent in events queued before it was kept.
+  std::string trace_header;
   int64_t enqueued_ms = 0;
   int attempts = 0;  // runs that ended in a function error
 };

@@ -1,9 +1,8 @@
 #include "runtime/runtime_api.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "common/encoding.h"
@@ -95,7 +94,8 @@ CallerTrace ParseCallerTrace(std::string_view header) {
   while (!header.empty()) {
     size_t semicolon = header.find(';');
     std::string_view field = TrimAsciiSpace(header.substr(0, semicolon));
-    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    header =
+        semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
     if (field.substr(0, 5) == "Root=") {
       std::string_view root = field.substr(5);
       if (root.size() == 35 && root.substr(0, 2) == "1-" && root[10] == '-' &&

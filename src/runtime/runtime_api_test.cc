@@ -93,7 +93,8 @@ TEST(RuntimeApiAnswersTest, TraceIdShape) {
 TEST(RuntimeApiAnswersTest, TraceContinuesTheCallersRootWithANewParent) {
   const std::string root = "1-5759e988-bd862e3fe1be46a994272793";
   const std::string trace = NewTraceId(1700000000000, "Root=" + root + ";Parent=53995c3f42cd8ad8");
-  EXPECT_TRUE(std::regex_match(trace, std::regex("Root=" + root + ";Parent=[0-9a-f]{16};Sampled=0")))
+  EXPECT_TRUE(
+      std::regex_match(trace, std::regex("Root=" + root + ";Parent=[0-9a-f]{16};Sampled=0")))
       << trace;
   EXPECT_EQ(trace.find("53995c3f42cd8ad8"), std::string::npos);
   EXPECT_TRUE(std::regex_match(NewTraceId(1700000000000, "Sampled=1; Root=" + root),
@@ -101,9 +102,9 @@ TEST(RuntimeApiAnswersTest, TraceContinuesTheCallersRootWithANewParent) {
 }
 
 TEST(RuntimeApiAnswersTest, AMalformedCallerTraceStartsANewOne) {
-  for (const char* bad : {"Root=1-xyz", "Root=2-5759e988-bd862e3fe1be46a994272793",
-                          "Root=1-5759E988-bd862e3fe1be46a994272793", "Parent=53995c3f42cd8ad8",
-                          "garbage"}) {
+  for (const char* bad :
+       {"Root=1-xyz", "Root=2-5759e988-bd862e3fe1be46a994272793",
+        "Root=1-5759E988-bd862e3fe1be46a994272793", "Parent=53995c3f42cd8ad8", "garbage"}) {
     const std::string trace = NewTraceId(1700000000000, bad);
     EXPECT_TRUE(std::regex_match(
         trace, std::regex("Root=1-6553f100-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0")))
