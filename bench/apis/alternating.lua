@@ -48,11 +48,14 @@ function init(args)
   local event = file:read("*a")
   file:close()
   local direct = setting("BENCH_DIRECT_PATH")
-  local json = { ["Content-Type"] = "application/json" }
+  -- The Invokes as invoke.lua sends them (its body, its headers); the API's
+  -- GET without a body, as api.lua's (wrk.format falls back on wrk.body).
+  local invoke_body = wrk.body
+  wrk.body = nil
   prepared = {
     [API] = wrk.format("GET", "/", { Host = setting("BENCH_API_HOST") }),
-    [DIRECT] = wrk.format("POST", direct, json, '{"n":1}'),
-    [EVENT] = wrk.format("POST", direct, json, event),
+    [DIRECT] = wrk.format("POST", direct, wrk.headers, invoke_body),
+    [EVENT] = wrk.format("POST", direct, wrk.headers, event),
   }
   control = os.getenv("BENCH_CONTROL") == "1"
   if control then

@@ -54,6 +54,7 @@ API_LUA = os.path.join(HERE, "api.lua")
 EVENT_LUA = os.path.join(HERE, "event.lua")
 ALTERNATING_LUA = os.path.join(HERE, "alternating.lua")
 SLOT_MS = 50
+SLOT_PATTERN = ("api", "direct", "api", "event")  # alternating.lua's order of the slots
 INVOKE_LUA = os.path.join(ROOT, "bench", "functions", "invoke.lua")
 NAME = "bench-api"
 SOURCE = 'exports.handler = async () => ({ statusCode: 200, body: "ok" });\n'
@@ -139,11 +140,11 @@ def alternate(port, connections, seconds, host, direct, event_file, control=Fals
     request: the method compared with itself, whose shares should be 1."""
     slots, _, bad = alternating_wrk(port, connections, seconds, host, direct, event_file, control)
     shares = {"direct": [], "event": []}
-    # Slot i is the API's when i is even, direct when i % 4 == 1, event when 3.
-    for i in range(5, len(slots) - 1, 2):
+    # Every other slot is the API's; the first turn is left out.
+    for i in range(len(SLOT_PATTERN) + 1, len(slots) - 1, 2):
         around = (slots[i - 1] + slots[i + 1]) / 2
         if around and slots[i]:
-            shares["direct" if i % 4 == 1 else "event"].append(math.log(around / slots[i]))
+            shares[SLOT_PATTERN[i % len(SLOT_PATTERN)]].append(math.log(around / slots[i]))
     return shares, bad
 
 
@@ -319,10 +320,12 @@ def main():
         print(f"        the gateway itself, next to the direct Invoke carrying the API's event: "
               f"throughput share {share:.2f}x ({low:.2f}-{high:.2f})")
     if controls:
+        parts = []
+        for c, logs in controls.items():
+            low, share, high = interval(logs)
+            parts.append(f"{c} conn {share:.3f}x ({low:.3f}-{high:.3f})")
         print(f"control: the API's request in every slot ({args.control} s; its share should be "
-              "1.00x): " + ", ".join(f"{c} conn {interval(logs)[1]:.3f}x "
-                                     f"({interval(logs)[0]:.3f}-{interval(logs)[2]:.3f})"
-                                     for c, logs in controls.items()))
+              "1.00x): " + ", ".join(parts))
     cold = after["kumo_function_cold_starts_total"] - before["kumo_function_cold_starts_total"]
     throttled = after["kumo_function_throttles_total"] - before["kumo_function_throttles_total"]
     print(f"during the figures: {cold:.0f} cold starts, {throttled:.0f} throttles "

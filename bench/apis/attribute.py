@@ -21,7 +21,7 @@ import tempfile
 import apibench
 from funcbench import Kumo, invoke_path
 
-PATTERN = ("api", "direct", "api", "event")
+PATTERN = apibench.SLOT_PATTERN
 FREQUENCY = 2999  # samples per second per CPU
 
 

@@ -105,6 +105,13 @@ Status ApplyAccessLog(const json::object& o, AccessLogSettings& settings) {
   return Assign(OptString(o, "format"), settings.format);
 }
 
+Status ApplyNewApiMembers(const json::object& o, ApiRecord& api) {
+  KUMO_RETURN_IF_ERROR(ApplyApiMembers(o, api, false));
+  KUMO_RETURN_IF_ERROR(Assign(OptStringMap(o, "tags"), api.tags));
+  KUMO_RETURN_IF_ERROR(CheckApi(api));
+  return CheckTags(api.tags);
+}
+
 Status ApplyApiMembers(const json::object& o, ApiRecord& api, bool stored) {
   KUMO_RETURN_IF_ERROR(Assign(OptString(o, "name"), api.info.name));
   KUMO_RETURN_IF_ERROR(Assign(OptString(o, "description"), api.description));

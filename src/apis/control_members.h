@@ -55,6 +55,9 @@ Status ApplyAccessLog(const boost::json::object& o, AccessLogSettings& settings)
 // routeSelectionExpression, apiKeySelectionExpression, ipAddressType; and
 // with `stored`: apiId, protocolType, tags.
 Status ApplyApiMembers(const boost::json::object& o, ApiRecord& api, bool stored);
+// A new API's members from a request (CreateApi, ImportApi): ApplyApiMembers,
+// tags, then the API's and the tags' checks.
+Status ApplyNewApiMembers(const boost::json::object& o, ApiRecord& api);
 // routeKey, target, authorizationType, authorizerId, authorizationScopes,
 // apiKeyRequired, operationName. Derives method/path and integration_id.
 Status ApplyRouteMembers(const boost::json::object& o, Route& route, bool stored);

@@ -70,10 +70,7 @@ Result<edge::Response> Impl::CreateApi(const OpContext& ctx) {
     return BadRequest("Invalid protocol specified. Must be one of [HTTP, WEBSOCKET]");
   auto state = std::make_shared<ApiState>();
   ApiRecord& api = state->api;
-  KUMO_RETURN_IF_ERROR(ApplyApiMembers(body, api, false));
-  KUMO_RETURN_IF_ERROR(Assign(OptStringMap(body, "tags"), api.tags));
-  KUMO_RETURN_IF_ERROR(CheckApi(api));
-  KUMO_RETURN_IF_ERROR(CheckTags(api.tags));
+  KUMO_RETURN_IF_ERROR(ApplyNewApiMembers(body, api));
   KUMO_ASSIGN_OR_RETURN(QuickCreate quick, ReadQuickCreate(body));
   if (!quick.target && (quick.route_key || quick.credentials_arn)) {
     return BadRequest("routeKey and credentialsArn are part of quick create and need a target");

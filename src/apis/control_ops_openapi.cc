@@ -19,17 +19,24 @@ using Impl = ApiControlService::Impl;
 // ImportApi's and ReimportApi's definition: the body's `body` member read
 // with the `basepath` query parameter; with `failOnWarnings=true`, a warning
 // refuses the import.
+// A true/false query parameter; `absent` when it is missing or empty.
+Result<bool> BoolQuery(const OpContext& ctx, const std::string& name, bool absent) {
+  std::string value = ctx.Query(name);
+  if (value.empty()) return absent;
+  if (value != "true" && value != "false") {
+    return BadRequest("Invalid " + name + " " + value + ": it must be true or false");
+  }
+  return value == "true";
+}
+
 Result<OpenApiImport> ReadDefinition(const OpContext& ctx) {
   KUMO_ASSIGN_OR_RETURN(json::object request, ctx.Body());
   KUMO_ASSIGN_OR_RETURN(std::optional<std::string> body, OptString(request, "body"));
   if (!body || body->empty())
     return BadRequest("body is required: the OpenAPI definition to import");
   KUMO_ASSIGN_OR_RETURN(OpenApiImport definition, ReadOpenApi(*body, ctx.Query("basepath")));
-  std::string fail = ctx.Query("failOnWarnings");
-  if (fail != "" && fail != "true" && fail != "false") {
-    return BadRequest("Invalid failOnWarnings " + fail + ": it must be true or false");
-  }
-  if (fail == "true" && !definition.warnings.empty()) {
+  KUMO_ASSIGN_OR_RETURN(bool fail, BoolQuery(ctx, "failOnWarnings", false));
+  if (fail && !definition.warnings.empty()) {
     std::string message = "Warnings found during import:";
     for (const std::string& warning : definition.warnings) message += "\n\t" + warning;
     return BadRequest(message);
@@ -83,10 +90,7 @@ Status Impl::ApplyDefinition(const OpenApiImport& definition, ApiState& next) {
   api.created_ms = next.api.created_ms;
   api.tags = next.api.tags;
   next.api = std::move(api);
-  KUMO_RETURN_IF_ERROR(ApplyApiMembers(definition.api, next.api, false));
-  KUMO_RETURN_IF_ERROR(Assign(OptStringMap(definition.api, "tags"), next.api.tags));
-  KUMO_RETURN_IF_ERROR(CheckApi(next.api));
-  KUMO_RETURN_IF_ERROR(CheckTags(next.api.tags));
+  KUMO_RETURN_IF_ERROR(ApplyNewApiMembers(definition.api, next.api));
   next.routes.clear();
   next.integrations.clear();
   next.authorizers.clear();
@@ -171,18 +175,15 @@ Result<edge::Response> Impl::ExportApi(const OpContext& ctx) {
   if (!version.empty() && version != "1.0") {
     return BadRequest("Invalid exportVersion " + version + ": it must be 1.0");
   }
-  std::string extensions = ctx.Query("includeExtensions");
-  if (extensions != "" && extensions != "true" && extensions != "false") {
-    return BadRequest("Invalid includeExtensions " + extensions + ": it must be true or false");
-  }
+  KUMO_ASSIGN_OR_RETURN(bool extensions, BoolQuery(ctx, "includeExtensions", true));
 
   OpenApiSource source;
   source.api = RenderApi(api->api, "");
   source.server_url = Endpoint(ctx.request, api->api.info.id);
-  source.updated = ExportDate(api->api.created_ms);
   std::string stage_name = ctx.Query("stageName");
   if (stage_name.empty()) {
     AddParts(source, api->routes, api->integrations, api->authorizers);
+    source.updated = ExportDate(api->api.created_ms);
   } else {
     // A stage exports what it serves: its deployment's snapshot.
     const StageRecord* stage = FindIn(api->stages, stage_name);
@@ -199,7 +200,7 @@ Result<edge::Response> Impl::ExportApi(const OpContext& ctx) {
   }
   OpenApiWriteOptions options;
   options.yaml = output_type == "YAML";
-  options.include_extensions = extensions != "false";
+  options.include_extensions = extensions;
   edge::Response response;
   response.status = 200;
   response.headers.Set("Content-Type", options.yaml ? "application/yaml" : "application/json");

@@ -3,8 +3,8 @@
 #include "apis/cors.h"
 #include "apis/gateway_impl.h"
 #include "apis/proxy_response.h"
-#include "common/encoding.h"
 #include "common/json.h"
+#include "common/trace_id.h"
 #include "functions/registry.h"
 #include "logs/log_store.h"
 
@@ -201,14 +201,7 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
       colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos
           ? std::string(host.substr(colon + 1))
           : std::string("80");
-  const auto epoch = static_cast<uint32_t>(ex->start_ms / 1000);
-  const char epoch_bytes[4] = {static_cast<char>(epoch >> 24), static_cast<char>(epoch >> 16),
-                               static_cast<char>(epoch >> 8), static_cast<char>(epoch)};
-  ex->trace_id.reserve(44);
-  ex->trace_id.append("Root=1-")
-      .append(HexEncode(std::string_view(epoch_bytes, sizeof epoch_bytes)))
-      .append("-")
-      .append(FastRandomHex(12));
+  ex->trace_id = "Root=" + NewTraceRoot(ex->start_ms);
   // The event's rawPath is the path on the API's own host, stage included.
   ex->request.raw_path = target->path;
   ex->request.path = edge::PercentDecode(target->path, false).value_or(target->path);

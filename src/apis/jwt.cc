@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "common/encoding.h"
+#include "edge/http_types.h"
 
 namespace kumo::apis {
 namespace json = boost::json;
@@ -302,14 +303,6 @@ std::optional<json::object> DecodeJsonPart(std::string_view part) {
   return std::move(v.get_object());
 }
 
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  }
-  return true;
-}
-
 std::optional<double> NumberClaim(const json::value& v) {
   if (v.is_int64()) return static_cast<double>(v.get_int64());
   if (v.is_uint64()) return static_cast<double>(v.get_uint64());
@@ -376,7 +369,7 @@ std::string QuotedScopes(const std::vector<std::string>& scopes) {
 
 AuthOutcome<DecodedJwt> DecodeJwt(std::string_view token) {
   token = TrimAsciiSpace(token);
-  if (StartsWithIgnoreCase(token, "bearer") &&
+  if (edge::StartsWithIgnoreCase(token, "bearer") &&
       (token.size() == 6 || token[6] == ' ' || token[6] == '\t')) {
     token = TrimAsciiSpace(token.substr(6));
   }

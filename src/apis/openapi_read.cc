@@ -12,6 +12,7 @@
 #include "apis/openapi.h"
 #include "apis/openapi_yaml.h"
 #include "common/encoding.h"
+#include "common/json_text.h"
 
 namespace kumo::apis {
 namespace {

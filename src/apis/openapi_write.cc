@@ -8,6 +8,7 @@
 #include "apis/openapi.h"
 #include "apis/openapi_yaml.h"
 #include "common/encoding.h"
+#include "common/json_text.h"
 
 namespace kumo::apis {
 namespace {
@@ -86,7 +87,7 @@ void PrettyPrint(const json::value& v, int indent, std::string& out) {
       if (!first) out += ",\n";
       first = false;
       out.append(indent + 2, ' ');
-      out += json::serialize(json::string(kv.key()));
+      AppendJsonString(kv.key(), out);
       out += " : ";
       PrettyPrint(kv.value(), indent + 2, out);
     }
@@ -119,6 +120,10 @@ class Writer {
     }
     for (const json::object& authorizer : source.authorizers) {
       authorizers_[Str(authorizer, "authorizerId")] = &authorizer;
+    }
+    for (const json::object& route : source.routes) {
+      std::string id = TargetIntegrationId(route);
+      if (integrations_.contains(id)) targeted_.insert(std::move(id));
     }
   }
 
@@ -214,11 +219,9 @@ class Writer {
       op["security"] = json::array{
           json::object{{Str(*authorizer->second, "name"), scopes ? *scopes : json::array()}}};
     }
-    std::string integration_id = TargetIntegrationId(route);
-    auto integration = integrations_.find(integration_id);
-    if (integration != integrations_.end()) {
-      targeted_.insert(integration_id);
-      if (extensions_) op["x-amazon-apigateway-integration"] = Integration(*integration->second);
+    auto integration = integrations_.find(TargetIntegrationId(route));
+    if (integration != integrations_.end() && extensions_) {
+      op["x-amazon-apigateway-integration"] = Integration(*integration->second);
     }
     return op;
   }

@@ -9,6 +9,8 @@
 #include <exception>
 #include <limits>
 
+#include "common/json_text.h"
+
 namespace kumo::apis {
 namespace {
 
@@ -199,14 +201,6 @@ void Emit(YAML::Emitter& out, const json::value& v) {
 }
 
 }  // namespace
-
-std::string FormatDouble(double value) {
-  std::array<char, 64> buf;
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-  std::string text(buf.data(), ec == std::errc() ? end : buf.data());
-  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
-  return text;
-}
 
 bool YamlNeedsQuotes(std::string_view text) {
   if (ClassifyPlain(text) != PlainKind::kString) return true;

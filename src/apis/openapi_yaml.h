@@ -30,8 +30,4 @@ std::string EmitYaml(const boost::json::value& value);
 // anything number-like.
 bool YamlNeedsQuotes(std::string_view text);
 
-// A double's shortest decimal text that reads back as a float: "1.0", "2.5",
-// "1e+20".
-std::string FormatDouble(double value);
-
 }  // namespace kumo::apis

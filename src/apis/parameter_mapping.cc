@@ -58,11 +58,8 @@ std::optional<MappingKey> ParseKey(std::string_view key) {
 
 // Headers no mapping may set or remove (AWS's reserved headers).
 bool IsReservedHeader(std::string_view name) {
-  auto starts = [&](std::string_view prefix) {
-    return name.size() >= prefix.size() && edge::EqualsIgnoreCase(name.substr(0, prefix.size()), prefix);
-  };
-  if (starts("access-control-") || starts("apigw-") || starts("x-amz-") || starts("x-amzn-")) {
-    return true;
+  for (std::string_view prefix : {"access-control-", "apigw-", "x-amz-", "x-amzn-"}) {
+    if (edge::StartsWithIgnoreCase(name, prefix)) return true;
   }
   for (std::string_view reserved :
        {"authorization", "connection", "content-encoding", "content-length", "content-location",
@@ -206,14 +203,21 @@ Status ValidateKey(std::string_view key, const std::optional<MappingKey>& k, boo
   return Status::Ok();
 }
 
-// What a JSON path finds in `body`: strings as they are, other values as
-// JSON; empty when the body is not JSON or the path finds nothing.
-std::string SelectJson(std::string_view body, std::string_view path) {
-  if (path.empty()) return std::string(body);
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec);
-  if (ec) return {};
-  const json::value* at = &root;
+// `text` as a whole number from `low` to `high`, else nullopt.
+std::optional<int> WholeInt(std::string_view text, int low, int high) {
+  int n = 0;
+  auto [ptr, err] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (err != std::errc() || ptr != text.data() + text.size() || n < low || n > high) {
+    return std::nullopt;
+  }
+  return n;
+}
+
+// What a JSON path finds in `root` (a parsed body; null when the body is
+// not JSON): strings as they are, other values as JSON; empty when the path
+// finds nothing.
+std::string SelectJson(const json::value* root, std::string_view path) {
+  const json::value* at = root;
   size_t pos = 0;
   while (pos < path.size() && at != nullptr) {
     if (path[pos] == '.') {
@@ -251,9 +255,53 @@ std::string JoinValues(const Values& values) {
   return out;
 }
 
-std::string Evaluate(std::string_view text, const MappingSources& s) {
+// Evaluates mapping values against `sources`, parsing the request's and the
+// response's body (for $request.body / $response.body paths) at most once.
+class Evaluator {
+ public:
+  explicit Evaluator(const MappingSources& sources) : s_(sources) {}
+
+  std::string Value(std::string_view value) {
+    std::string out;
+    ForEachPart(value, [&](std::string_view text, bool expression) {
+      if (expression) {
+        out += Evaluate(text);
+      } else {
+        out += text;
+      }
+    });
+    return out;
+  }
+
+ private:
+  // A body's JSON, parsed on first use; null when it is not JSON.
+  struct ParsedBody {
+    bool parsed = false;
+    std::optional<json::value> value;
+  };
+
+  std::string Select(const std::string& body, ParsedBody& parsed, std::string_view path) {
+    if (path.empty()) return body;
+    if (!parsed.parsed) {
+      parsed.parsed = true;
+      boost::system::error_code ec;
+      json::value root = json::parse(body, ec);
+      if (!ec) parsed.value = std::move(root);
+    }
+    return parsed.value ? SelectJson(&*parsed.value, path) : std::string();
+  }
+
+  std::string Evaluate(std::string_view text);
+
+  const MappingSources& s_;
+  ParsedBody request_body_;
+  ParsedBody response_body_;
+};
+
+std::string Evaluator::Evaluate(std::string_view text) {
   const std::optional<Expression> e = ParseExpression(text);
   if (!e) return {};
+  const MappingSources& s = s_;
   const std::string_view name = e->argument;
   const edge::Request* request = s.request;
   const edge::Response* response = s.response;
@@ -276,7 +324,7 @@ std::string Evaluate(std::string_view text, const MappingSources& s) {
       return JoinValues(values);
     }
     case Source::kRequestBody:
-      return request ? SelectJson(request->body, name) : std::string();
+      return request ? Select(request->body, request_body_, name) : std::string();
     case Source::kRequestPath:
       return request ? std::string(s.route_path) : std::string();
     case Source::kRequestPathParameter:
@@ -288,7 +336,7 @@ std::string Evaluate(std::string_view text, const MappingSources& s) {
     case Source::kResponseHeader:
       return response ? JoinValues(response->headers.GetAll(name)) : std::string();
     case Source::kResponseBody:
-      return response ? SelectJson(response->body, name) : std::string();
+      return response ? Select(response->body, response_body_, name) : std::string();
   }
   return {};
 }
@@ -315,10 +363,11 @@ std::vector<Evaluated> EvaluateAll(const std::map<std::string, std::string>& par
                                    const MappingSources& sources) {
   std::vector<Evaluated> out;
   out.reserve(parameters.size());
+  Evaluator evaluator(sources);
   for (const auto& [key, value] : parameters) {
     std::optional<MappingKey> k = ParseKey(key);
     if (!k) continue;  // refused when the integration was saved
-    out.push_back({*k, k->action == Action::kRemove ? std::string() : EvaluateMappingValue(value, sources)});
+    out.push_back({*k, k->action == Action::kRemove ? std::string() : evaluator.Value(value)});
   }
   return out;
 }
@@ -342,9 +391,7 @@ Status ValidateRequestParameters(const RequestParameters& parameters) {
 
 Status ValidateResponseParameters(const ResponseParameters& parameters) {
   for (const auto& [selection, mappings] : parameters) {
-    int status = 0;
-    auto [ptr, err] = std::from_chars(selection.data(), selection.data() + selection.size(), status);
-    if (err != std::errc() || ptr != selection.data() + selection.size() || status < 200 || status > 599) {
+    if (!WholeInt(selection, 200, 599)) {
       return BadMapping("Invalid response parameters selection key '" + selection +
                         "': it must be an HTTP status code from 200 to 599");
     }
@@ -353,9 +400,7 @@ Status ValidateResponseParameters(const ResponseParameters& parameters) {
       KUMO_RETURN_IF_ERROR(ValidateKey(key, k, true));
       if (!key.starts_with("remove:")) KUMO_RETURN_IF_ERROR(ValidateValue(key, value, true));
       if (k->target == Target::kStatusCode && value.find('$') == std::string::npos) {
-        int code = 0;
-        auto [p, e] = std::from_chars(value.data(), value.data() + value.size(), code);
-        if (e != std::errc() || p != value.data() + value.size() || code < 100 || code > 599) {
+        if (!WholeInt(value, 100, 599)) {
           return BadMapping("Invalid status code '" + value + "' for '" + key +
                             "': it must be from 100 to 599");
         }
@@ -366,15 +411,7 @@ Status ValidateResponseParameters(const ResponseParameters& parameters) {
 }
 
 std::string EvaluateMappingValue(std::string_view value, const MappingSources& sources) {
-  std::string out;
-  ForEachPart(value, [&](std::string_view text, bool expression) {
-    if (expression) {
-      out += Evaluate(text, sources);
-    } else {
-      out += text;
-    }
-  });
-  return out;
+  return Evaluator(sources).Value(value);
 }
 
 bool ApplyRequestParameters(const RequestParameters& parameters, const MappingSources& sources,
@@ -429,11 +466,7 @@ void ApplyResponseParameters(const ResponseParameters& parameters, const Mapping
     if (m.key.target == Target::kHeader) {
       ApplyToHeaders(m, response.headers);
     } else if (m.key.target == Target::kStatusCode) {
-      int code = 0;
-      auto [ptr, err] = std::from_chars(m.value.data(), m.value.data() + m.value.size(), code);
-      if (err == std::errc() && ptr == m.value.data() + m.value.size() && code >= 100 && code <= 599) {
-        response.status = code;
-      }
+      if (std::optional<int> code = WholeInt(m.value, 100, 599)) response.status = *code;
     }
   }
 }

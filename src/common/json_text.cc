@@ -1,6 +1,7 @@
 #include "common/json_text.h"
 
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 
@@ -78,6 +79,14 @@ void AppendJsonString(std::string_view text, std::string& out) {
   out += '"';
   AppendJsonEscaped(text, out);
   out += '"';
+}
+
+std::string FormatDouble(double value) {
+  std::array<char, 64> buf;
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  std::string text(buf.data(), ec == std::errc() ? end : buf.data());
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
 }
 
 }  // namespace kumo

@@ -17,4 +17,8 @@ void AppendJsonString(std::string_view text, std::string& out);
 // opened in `out`.
 void AppendJsonEscaped(std::string_view text, std::string& out);
 
+// A double's shortest decimal text that reads back as a floating-point
+// number, as Java services print one: "1.0", "0.5", "1e+20".
+std::string FormatDouble(double value);
+
 }  // namespace kumo

@@ -31,6 +31,10 @@ class Headers {
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Whether `text` starts with `prefix`, ASCII case ignored.
+inline bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
+}
 
 struct Request {
   std::string method;     // "GET", "POST", ...

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 #include "functions/json_args.h"
 #include "functions/render.h"
 #include "functions/service_impl.h"
@@ -17,15 +18,6 @@ namespace json = boost::json;
 constexpr int64_t kListPageLimit = 50;
 constexpr char kAliasPattern[] = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
 constexpr char kVersionPattern[] = R"((\$LATEST|[0-9]+))";
-
-// How AWS (a Java service) prints a weight inside a map: 0.5, 1.0, 1.5.
-std::string JavaDouble(double d) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-  std::string s(buf, end);
-  if (s.find_first_of(".en") == std::string::npos) s += ".0";
-  return s;
-}
 
 void CheckAliasName(ConstraintErrors& errors, std::string_view name) {
   if (!IsAliasName(name)) {
@@ -161,7 +153,7 @@ Status CheckRouting(const FunctionState& fn, const std::string& target,
         "Number of items in AdditionalVersionWeights cannot be greater than 1");
   }
   for (const auto& [version, weight] : weights) {
-    std::string entry = "{" + version + "=" + JavaDouble(weight) + "}";
+    std::string entry = "{" + version + "=" + FormatDouble(weight) + "}";
     if (weight < 0.0 || weight >= 1.0) {
       return ValidationError(
           "1 validation error detected: Value '" + entry +

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "common/encoding.h"
+#include "common/trace_id.h"
 #include "runtime/lambda_log.h"
 
 namespace kumo::runtime {
@@ -78,11 +78,6 @@ std::string InvokedFunctionArn(const functions::FunctionConfig& config) {
 
 namespace {
 
-bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 struct CallerTrace {
   std::string_view root;  // "1-<8 hex>-<24 hex>", or empty when missing or malformed
   bool sampled = false;
@@ -97,11 +92,7 @@ CallerTrace ParseCallerTrace(std::string_view header) {
     header =
         semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
     if (field.substr(0, 5) == "Root=") {
-      std::string_view root = field.substr(5);
-      if (root.size() == 35 && root.substr(0, 2) == "1-" && root[10] == '-' &&
-          IsLowerHex(root.substr(2, 8)) && IsLowerHex(root.substr(11))) {
-        trace.root = root;
-      }
+      if (IsTraceRoot(field.substr(5))) trace.root = field.substr(5);
     } else if (field == "Sampled=1") {
       trace.sampled = true;
     }
@@ -114,13 +105,11 @@ CallerTrace ParseCallerTrace(std::string_view header) {
 std::string NewTraceId(int64_t epoch_millis, std::string_view incoming) {
   // Tracing is not sampled here, so the ids need to be unique, not secret.
   CallerTrace caller = ParseCallerTrace(incoming);
-  if (!caller.root.empty()) {
-    return fmt::format("Root={};Parent={};Sampled={}", caller.root, FastRandomHex(8),
-                       caller.sampled ? 1 : 0);
+  if (caller.root.empty()) {
+    return fmt::format("Root={};Parent={};Sampled=0", NewTraceRoot(epoch_millis), FastRandomHex(8));
   }
-  return fmt::format("Root=1-{:08x}-{};Parent={};Sampled=0",
-                     static_cast<uint32_t>(epoch_millis / 1000), FastRandomHex(12),
-                     FastRandomHex(8));
+  return fmt::format("Root={};Parent={};Sampled={}", caller.root, FastRandomHex(8),
+                     caller.sampled ? 1 : 0);
 }
 
 std::string DecodeClientContext(std::string_view base64) {

@@ -113,15 +113,8 @@ class EventInvokeTest(EventTestCase):
             "    print('TRACE ' + event['marker'] + ' ' + os.environ['_X_AMZN_TRACE_ID'])\n")})
         root = "1-5759e988-" + uuid.uuid4().hex[:24]
         marker = uuid.uuid4().hex
-
-        def add_trace(request, **_):
-            request.headers["X-Amzn-Trace-Id"] = f"Root={root};Sampled=1"
-
-        self.lam.meta.events.register("before-send.lambda.Invoke", add_trace)
-        try:
+        with self.trace_header(f"Root={root};Sampled=1"):
             self.send("async-trace", {"marker": marker})
-        finally:
-            self.lam.meta.events.unregister("before-send.lambda.Invoke", add_trace)
         line = self.wait_for_logs("async-trace", f'"TRACE {marker}"')[0]
         self.assertRegex(line, f"^TRACE {marker} Root={root};Parent=[0-9a-f]{{16}};Sampled=1\n$")
 

@@ -10,6 +10,7 @@ The helpers here (probe functions, InvokeTestCase) are shared by the other
 test_invoke_*.py files."""
 import base64
 import concurrent.futures
+import contextlib
 import json
 import os
 import re
@@ -194,6 +195,18 @@ class InvokeTestCase(LambdaTestCase):
         r["Raw"] = raw
         r["Body"] = json.loads(raw) if raw else None
         return r
+
+    @contextlib.contextmanager
+    def trace_header(self, value):
+        """Invokes made inside send X-Amzn-Trace-Id: `value`."""
+        def add(request, **_):
+            request.headers["X-Amzn-Trace-Id"] = value
+
+        self.lam.meta.events.register("before-send.lambda.Invoke", add)
+        try:
+            yield
+        finally:
+            self.lam.meta.events.unregister("before-send.lambda.Invoke", add)
 
     def invoke_ok(self, name, event=None, **kwargs):
         r = self.invoke(name, event, **kwargs)
@@ -539,20 +552,13 @@ done
 
     def test_the_callers_trace_continues_in_the_function(self):
         root = "1-5759e988-bd862e3fe1be46a994272793"
-
-        def add_trace(request, **_):
-            request.headers["X-Amzn-Trace-Id"] = f"Root={root};Parent=53995c3f42cd8ad8;Sampled=1"
-
         self.function("trace-py")
         self.function("trace-node", runtime="nodejs20.x")
         for name in ("trace-py", "trace-node"):
             fresh = self.invoke_ok(name, {"action": "environ"})["Body"]["_X_AMZN_TRACE_ID"]
             self.assertRegex(fresh, r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$")
-            self.lam.meta.events.register("before-send.lambda.Invoke", add_trace)
-            try:
+            with self.trace_header(f"Root={root};Parent=53995c3f42cd8ad8;Sampled=1"):
                 traced = self.invoke_ok(name, {"action": "environ"})["Body"]["_X_AMZN_TRACE_ID"]
-            finally:
-                self.lam.meta.events.unregister("before-send.lambda.Invoke", add_trace)
             self.assertRegex(traced, "^Root=" + root + r";Parent=[0-9a-f]{16};Sampled=1$", name)
             self.assertNotIn("53995c3f42cd8ad8", traced)
 
