@@ -68,9 +68,11 @@ std::optional<std::string> AuthorizerValue(const Exchange& ex, std::string_view 
   const boost::json::object* scope = &*ex.authorizer;
   const bool claim = name.starts_with("claims.");
   if (claim) name.remove_prefix(7);
-  // Payload 2.0 nests each kind under its name; 1.0 does not.
-  if (const boost::json::value* nested = scope->if_contains(claim ? "jwt" : "lambda")) {
-    scope = nested->if_object();
+  // Payload 2.0 nests each kind under its name; 1.0 does not, so there a
+  // Lambda authorizer's context key may itself be named "lambda" or "jwt".
+  if (ex.Format() == PayloadFormat::kV2) {
+    const boost::json::value* nested = scope->if_contains(claim ? "jwt" : "lambda");
+    scope = nested != nullptr ? nested->if_object() : nullptr;
   }
   if (scope != nullptr && claim) {
     const boost::json::value* claims = scope->if_contains("claims");

@@ -10,6 +10,11 @@ import botocore.exceptions
 
 from test_apis_gateway import ECHO, SHAPES, SIMPLE_AUTHORIZER, ApiTestCase, Backend, Issuer
 
+# A Lambda authorizer whose context has keys named like payload 2.0's nesting.
+NAMING_AUTHORIZER = """
+export const handler = async () => ({isAuthorized: true, context: {lambda: "l", jwt: "j"}});
+"""
+
 
 class ParameterMappingTest(ApiTestCase):
     @classmethod
@@ -17,7 +22,7 @@ class ParameterMappingTest(ApiTestCase):
         super().setUpClass()
         arns = {name: cls.create_function(name, source)
                 for name, source in [("map-echo", ECHO), ("map-shapes", SHAPES),
-                                     ("map-auth", SIMPLE_AUTHORIZER)]}
+                                     ("map-auth", SIMPLE_AUTHORIZER), ("map-naming", NAMING_AUTHORIZER)]}
         cls.issuer = Issuer()
         cls.backend = Backend()
         cls.api_id = api_id = cls.gw.create_api(Name="mapped", ProtocolType="HTTP")["ApiId"]
@@ -61,13 +66,27 @@ class ParameterMappingTest(ApiTestCase):
             ApiId=api_id, Name="simple", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
             EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
             AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['map-auth']}/invocations")
+        # Payload 1.0: the authorizer's context is requestContext.authorizer itself.
+        who_v1 = cls.gw.create_integration(
+            ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=arns["map-echo"],
+            PayloadFormatVersion="1.0",
+            RequestParameters={"overwrite:header.x-lambda": "$context.authorizer.lambda",
+                               "overwrite:header.x-jwt": "$context.authorizer.jwt"})
+        naming_auth = cls.gw.create_authorizer(
+            ApiId=api_id, Name="naming", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
+            EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
+            AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['map-naming']}/invocations")
         jwt_auth = cls.gw.create_authorizer(
             ApiId=api_id, Name="jwt", AuthorizerType="JWT", IdentitySource=["$request.header.Authorization"],
             JwtConfiguration={"Audience": ["my-api"], "Issuer": cls.issuer.url})
         routes = [("POST /m/{id}", echo, {}), ("GET /s", shapes, {}), ("ANY /p/{proxy+}", proxy, {}),
                   ("GET /who/lambda", who, {"AuthorizationType": "CUSTOM",
                                             "AuthorizerId": lambda_auth["AuthorizerId"]}),
-                  ("GET /who/jwt", who, {"AuthorizationType": "JWT", "AuthorizerId": jwt_auth["AuthorizerId"]})]
+                  ("GET /who/jwt", who, {"AuthorizationType": "JWT", "AuthorizerId": jwt_auth["AuthorizerId"]}),
+                  ("GET /who/v1", who_v1, {"AuthorizationType": "CUSTOM",
+                                           "AuthorizerId": naming_auth["AuthorizerId"]}),
+                  ("GET /who/v2", who, {"AuthorizationType": "CUSTOM",
+                                        "AuthorizerId": naming_auth["AuthorizerId"]})]
         for key, target, extra in routes:
             cls.gw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{target['IntegrationId']}",
                                 **extra)
@@ -117,6 +136,20 @@ class ParameterMappingTest(ApiTestCase):
         headers = json.loads(body)["headers"]
         self.assertEqual((headers["x-sub"], headers["x-email"]), ("user-1", "a@example.com"))
         self.assertNotIn("x-user", headers)
+
+    def test_authorizer_context_keys_are_read_in_the_integrations_payload_shape(self):
+        # 1.0: {lambda: "l", jwt: "j", ...} as the context gave it.
+        status, _, body = self.call("GET", "/who/v1", headers={"Authorization": "x"})
+        self.assertEqual(status, 200, body)
+        event = json.loads(body)
+        self.assertEqual(event["requestContext"]["authorizer"]["lambda"], "l")
+        self.assertEqual((event["headers"]["x-lambda"], event["headers"]["x-jwt"]), ("l", "j"))
+        # 2.0: {lambda: {lambda: "l", jwt: "j"}}; $context.authorizer.user reads inside it.
+        status, _, body = self.call("GET", "/who/v2", headers={"Authorization": "x"})
+        self.assertEqual(status, 200, body)
+        event = json.loads(body)
+        self.assertEqual(event["requestContext"]["authorizer"], {"lambda": {"lambda": "l", "jwt": "j"}})
+        self.assertNotIn("x-user", event["headers"])
 
     def test_response_mapping_follows_the_integration_status(self):
         status, headers, body = self.call("GET", "/s?mode=cookies")
