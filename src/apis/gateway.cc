@@ -297,6 +297,10 @@ std::optional<std::string> Gateway::Impl::ContextVariable(const Exchange& ex, st
     return ex.integration_latency_ms >= 0 ? std::to_string(ex.integration_latency_ms) : "";
   }
   if (name == "integrationErrorMessage" || name == "integration.error") return ex.integration_error;
+  if (name == "integration.requestId" || name == "awsEndpointRequestId") {
+    return ex.integration_request_id;
+  }
+  if (name == "awsEndpointRequestId2") return ex.integration_request_id2;
   if (name == "authorizer.error") return ex.authorizer_error;
   if (name == "authorizer.principalId") return ex.authorizer_principal;
   if (name.starts_with("authorizer.")) return AuthorizerValue(ex, name.substr(11));

@@ -59,12 +59,26 @@ struct Exchange {
   // $context.error.message: API Gateway's own error answer, when it gave one.
   std::string_view error_message;
   int64_t integration_latency_ms = -1;
+  // $context.integration.requestId (= awsEndpointRequestId): the Lambda
+  // invocation's request id, or an HTTP backend's x-amzn-RequestId or
+  // x-amz-request-id; awsEndpointRequestId2 is a backend's x-amz-id-2.
+  std::string integration_request_id;
+  std::string integration_request_id2;
 
   PayloadFormat Format() const;
   // The ProxyEventInput of this request (stage, route, authorizer so far).
   ProxyEventInput EventInput(const GatewayOptions& options) const;
 };
 using ExchangePtr = std::shared_ptr<Exchange>;
+
+// A synchronous invocation the gateway makes (integration or authorizer).
+struct LambdaCall {
+  std::string function_arn;  // stage variables already substituted
+  std::string payload;
+  std::string trace_header;  // the request's trace: the event's X-Amzn-Trace-Id
+  std::string request_id;    // Lambda's request id: the function's context.awsRequestId
+  int64_t timeout_ms = 0;
+};
 
 // What a Lambda invocation returned, for MapLambdaResponse and authorizers.
 struct LambdaOutcome {
@@ -86,13 +100,9 @@ class Gateway::Impl : public std::enable_shared_from_this<Gateway::Impl> {
   void Authorize(const ExchangePtr& ex, std::function<void()> next);
   // gateway_integration.cc: runs the route's integration and answers.
   void Integrate(const ExchangePtr& ex);
-  // Invokes `function_arn` (stage variables already substituted) with
-  // `payload`, in the request's trace (`trace_header`, the event's
-  // X-Amzn-Trace-Id); `done` runs once, on any thread, at the latest after
-  // `timeout_ms`.
-  void InvokeFunction(const std::string& function_arn, std::string payload,
-                      std::string trace_header, int64_t timeout_ms,
-                      std::function<void(Result<LambdaOutcome>)> done);
+  // Invokes `call`; `done` runs once, on any thread, at the latest after
+  // `call.timeout_ms`.
+  void InvokeFunction(LambdaCall call, std::function<void(Result<LambdaOutcome>)> done);
 
   // gateway_integration.cc: the integration's parameter mapping applied to
   // the request on its way in (true when it overwrote the path), and to the

@@ -90,8 +90,7 @@ struct InvokeRace {
 
 }  // namespace
 
-void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string payload,
-                                   std::string trace_header, int64_t timeout_ms,
+void Gateway::Impl::InvokeFunction(LambdaCall call,
                                    std::function<void(Result<LambdaOutcome>)> done) {
   std::shared_ptr<functions::Invoker> invoker;
   {
@@ -101,20 +100,21 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
   if (invoker == nullptr)
     return done(Error{500, "ServiceException", "Functions are not running yet"});
   // Lambda refuses a synchronous event over its limit before running anything.
-  if (payload.size() > functions::kMaxSyncPayloadBytes) {
+  if (call.payload.size() > functions::kMaxSyncPayloadBytes) {
     return done(Error{413, "RequestTooLargeException",
-                      "The event is " + std::to_string(payload.size()) +
+                      "The event is " + std::to_string(call.payload.size()) +
                           " bytes, over Lambda's limit of " +
                           std::to_string(functions::kMaxSyncPayloadBytes)});
   }
-  Result<functions::FunctionConfig> config = functions_.Resolve(options_.region, function_arn, "");
+  Result<functions::FunctionConfig> config =
+      functions_.Resolve(options_.region, call.function_arn, "");
   if (!config.ok()) return done(config.error());
 
   auto race = std::make_shared<InvokeRace>();
   race->done = std::move(done);
   race->deadlines = &deadlines_;
   race->deadline = deadlines_.Add(
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms), [race] {
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(call.timeout_ms), [race] {
         LambdaOutcome outcome;
         outcome.timed_out = true;
         race->Fire(outcome, true);
@@ -122,9 +122,9 @@ void Gateway::Impl::InvokeFunction(const std::string& function_arn, std::string 
   functions::InvokeRequest request;
   request.type = functions::InvocationType::kRequestResponse;
   request.config = std::move(config).value();
-  request.payload = std::move(payload);
-  request.request_id = NewUuid();
-  request.trace_header = std::move(trace_header);
+  request.payload = std::move(call.payload);
+  request.request_id = std::move(call.request_id);
+  request.trace_header = std::move(call.trace_header);
   invoker->Invoke(std::move(request), [race](Result<functions::InvokeResult> result) {
     if (!result.ok()) {
       LambdaOutcome failed;
@@ -173,38 +173,38 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
 
   if (integration->type == IntegrationType::kAwsProxy) {
     PayloadFormat format = ex->Format();
-    std::string event = BuildProxyEvent(format, ex->request, ex->EventInput(options_));
-    std::string arn = SubstituteStageVariables(FunctionArnOf(*integration), variables);
-    InvokeFunction(arn, std::move(event), ex->trace_id, integration->timeout_ms,
-                   [self, ex, format, started](Result<LambdaOutcome> outcome) {
-                     ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
-                     if (!outcome.ok()) {
-                       ex->integration_status = std::to_string(outcome.error().http_status);
-                       ex->integration_error = outcome.error().message;
-                       // An event over Lambda's payload limit: the client's request was too large.
-                       if (outcome.error().http_status == 413) {
-                         return self->Refuse(ex, kPayloadTooLarge, true);
-                       }
-                       return self->Refuse(ex, kInternalServerError, true);
-                     }
-                     if (outcome->timed_out) {
-                       ex->integration_error = "The integration timed out";
-                       return self->Refuse(ex, kServiceUnavailable, true);
-                     }
-                     ex->integration_status = std::to_string(outcome->status);
-                     ProxyResult result =
-                         MapLambdaResponse(format, outcome->status, outcome->function_error,
-                                           outcome->payload, ex->api_request_id);
-                     ex->integration_error = std::move(result.integration_error);
-                     // A malformed answer or a function error is the gateway's 500, not the
-                     // integration's response.
-                     if (ex->integration_error.empty()) {
-                       self->MapResponse(*ex, result.response);
-                     } else {
-                       ex->error_message = kInternalServerError.message;
-                     }
-                     self->Finish(ex, std::move(result.response), true);
-                   });
+    ex->integration_request_id = NewUuid();
+    LambdaCall call{SubstituteStageVariables(FunctionArnOf(*integration), variables),
+                    BuildProxyEvent(format, ex->request, ex->EventInput(options_)), ex->trace_id,
+                    ex->integration_request_id, integration->timeout_ms};
+    InvokeFunction(std::move(call), [self, ex, format, started](Result<LambdaOutcome> outcome) {
+      ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
+      if (!outcome.ok()) {
+        ex->integration_status = std::to_string(outcome.error().http_status);
+        ex->integration_error = outcome.error().message;
+        // An event over Lambda's payload limit: the client's request was too large.
+        if (outcome.error().http_status == 413) {
+          return self->Refuse(ex, kPayloadTooLarge, true);
+        }
+        return self->Refuse(ex, kInternalServerError, true);
+      }
+      if (outcome->timed_out) {
+        ex->integration_error = "The integration timed out";
+        return self->Refuse(ex, kServiceUnavailable, true);
+      }
+      ex->integration_status = std::to_string(outcome->status);
+      ProxyResult result = MapLambdaResponse(format, outcome->status, outcome->function_error,
+                                             outcome->payload, ex->api_request_id);
+      ex->integration_error = std::move(result.integration_error);
+      // A malformed answer or a function error is the gateway's 500, not the
+      // integration's response.
+      if (ex->integration_error.empty()) {
+        self->MapResponse(*ex, result.response);
+      } else {
+        ex->error_message = kInternalServerError.message;
+      }
+      self->Finish(ex, std::move(result.response), true);
+    });
     return;
   }
 
@@ -241,6 +241,10 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
       return self->Refuse(ex, timed_out ? kServiceUnavailable : kInternalServerError, true);
     }
     ex->integration_status = std::to_string(answer->status);
+    ex->integration_request_id =
+        answer->headers.Get("x-amzn-requestid")
+            .value_or(answer->headers.Get("x-amz-request-id").value_or(""));
+    ex->integration_request_id2 = answer->headers.Get("x-amz-id-2").value_or("");
     edge::Response response;
     response.status = answer->status;
     for (const auto& [name, value] : answer->headers.fields()) {

@@ -23,11 +23,13 @@ from kumo_harness import KumoTestCase
 
 ACCOUNT = "000000000000"
 
-# The event as the body; the function's own trace header as x-function-trace.
+# The event as the body; the function's own trace header as x-function-trace,
+# its request id as x-function-request-id.
 ECHO = """
-export const handler = async (event) => ({
+export const handler = async (event, context) => ({
   statusCode: 200,
-  headers: {"content-type": "application/json", "x-function-trace": process.env._X_AMZN_TRACE_ID},
+  headers: {"content-type": "application/json", "x-function-trace": process.env._X_AMZN_TRACE_ID,
+            "x-function-request-id": context.awsRequestId},
   body: JSON.stringify(event)});
 """
 
@@ -138,6 +140,8 @@ class Backend:
                 self.send_response(207)
                 self.send_header("content-type", "application/json")
                 self.send_header("x-backend", "yes")
+                self.send_header("x-amzn-RequestId", "backend-" + self.path.rsplit("/", 1)[-1])
+                self.send_header("x-amz-id-2", "second-id")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -246,7 +250,10 @@ class GatewayTest(ApiTestCase):
             AccessLogSettings={"DestinationArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:pets-access",
                                "Format": '{"id":"$context.requestId","status":"$context.status",'
                                          '"route":"$context.routeKey","nothing":"$context.unknownThing",'
-                                         '"error":"$context.error.message"}'})
+                                         '"error":"$context.error.message",'
+                                         '"integration":"$context.integration.requestId",'
+                                         '"endpoint":"$context.awsEndpointRequestId",'
+                                         '"endpoint2":"$context.awsEndpointRequestId2"}'})
         cls.host = f"{api_id}.execute-api.localhost:{cls.port}"
 
     def event(self, method, path, **kwargs):
@@ -506,7 +513,14 @@ class GatewayTest(ApiTestCase):
         self.assertEqual(seen["headers"]["x-forwarded-for"], "127.0.0.1")
 
     def test_access_log_lines(self):
-        ids = [self.event("GET", "/dev/pets/1")["requestContext"]["requestId"] for _ in range(2)]
+        function_ids = {}
+        for _ in range(2):
+            status, headers, body = self.call("GET", "/dev/pets/1")
+            self.assertEqual(status, 200, body)
+            function_ids[json.loads(body)["requestContext"]["requestId"]] = headers["x-function-request-id"]
+        status, headers, body = self.call("GET", "/dev/proxy/item7")
+        self.assertEqual(status, 207, body)
+        proxied = headers["apigw-requestid"]
         self.call("GET", "/dev/limited")
         deadline = time.time() + 20
         lines = []
@@ -516,13 +530,19 @@ class GatewayTest(ApiTestCase):
                 lines = [json.loads(e["message"]) for e in events]
             except self.logs.exceptions.ResourceNotFoundException:
                 lines = []
-            if len(lines) >= 3:
+            if len(lines) >= 4:
                 break
             time.sleep(0.1)
         by_id = {line["id"]: line for line in lines}
-        for request_id in ids:
+        # integration.requestId is the invocation's: the function's context.awsRequestId.
+        for request_id, function_id in function_ids.items():
             self.assertEqual(by_id[request_id], {"id": request_id, "status": "200",
-                                                 "route": "GET /pets/{id}", "nothing": "-", "error": "-"})
+                                                 "route": "GET /pets/{id}", "nothing": "-", "error": "-",
+                                                 "integration": function_id, "endpoint": function_id,
+                                                 "endpoint2": "-"})
+        # An HTTP backend's x-amzn-RequestId and x-amz-id-2.
+        self.assertEqual([by_id[proxied][k] for k in ("integration", "endpoint", "endpoint2")],
+                         ["backend-item7", "backend-item7", "second-id"])
         # API Gateway's own answers name their error.
         self.assertIn(("429", "Too Many Requests"), [(line["status"], line["error"]) for line in lines])
 
