@@ -100,11 +100,10 @@ void Gateway::Impl::InvokeFunction(LambdaCall call,
   if (invoker == nullptr)
     return done(Error{500, "ServiceException", "Functions are not running yet"});
   // Lambda refuses a synchronous event over its limit before running anything.
-  if (call.payload.size() > functions::kMaxSyncPayloadBytes) {
-    return done(Error{413, "RequestTooLargeException",
-                      "The event is " + std::to_string(call.payload.size()) +
-                          " bytes, over Lambda's limit of " +
-                          std::to_string(functions::kMaxSyncPayloadBytes)});
+  if (Status s = functions::CheckPayloadSize(call.payload.size(),
+                                             functions::InvocationType::kRequestResponse);
+      !s.ok()) {
+    return done(s.error());
   }
   Result<functions::FunctionConfig> config =
       functions_.Resolve(options_.region, call.function_arn, "");

@@ -31,6 +31,10 @@ enum class LogType { kNone, kTail };
 inline constexpr size_t kMaxSyncPayloadBytes = 6291456;   // 6 MB, RequestResponse
 inline constexpr size_t kMaxAsyncPayloadBytes = 1048576;  // 1 MB, Event (the model's Payload)
 
+// Lambda's 413 RequestTooLargeException for a payload of `bytes` over the
+// limit of `type`, before anything runs; Ok otherwise.
+Status CheckPayloadSize(size_t bytes, InvocationType type);
+
 struct InvokeRequest {
   InvocationType type = InvocationType::kRequestResponse;
   FunctionConfig config;  // the version to run, alias routing applied

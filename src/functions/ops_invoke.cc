@@ -8,12 +8,6 @@
 namespace kumo::functions {
 namespace {
 
-Error RequestTooLarge(size_t limit) {
-  return Error{413, "RequestTooLargeException",
-               "Request must be smaller than " + std::to_string(limit) +
-                   " bytes for the InvokeFunction operation"};
-}
-
 Status CheckJsonPayload(const std::string& payload) {
   if (payload.empty()) return Status::Ok();
   boost::system::error_code ec;
@@ -48,6 +42,14 @@ Result<LogType> ReadLogType(const edge::Request& request) {
 }
 
 }  // namespace
+
+Status CheckPayloadSize(size_t bytes, InvocationType type) {
+  size_t limit = type == InvocationType::kEvent ? kMaxAsyncPayloadBytes : kMaxSyncPayloadBytes;
+  if (bytes <= limit) return Status::Ok();
+  return Error{413, "RequestTooLargeException",
+               "Request must be smaller than " + std::to_string(limit) +
+                   " bytes for the InvokeFunction operation"};
+}
 
 Result<FunctionConfig> LambdaService::Impl::Resolve(std::string_view region,
                                                     std::string_view function,
@@ -94,8 +96,7 @@ void LambdaService::Impl::InvokeAsync(const OpContext& ctx, edge::Responder resp
 void LambdaService::Impl::RunInvocation(const OpContext& ctx, edge::Responder responder,
                                         InvocationType type, LogType log_type, bool legacy_async) {
   const std::string& payload = ctx.request.body;
-  size_t limit = type == InvocationType::kEvent ? kMaxAsyncPayloadBytes : kMaxSyncPayloadBytes;
-  if (payload.size() > limit) return responder.Fail(RequestTooLarge(limit));
+  if (Status s = CheckPayloadSize(payload.size(), type); !s.ok()) return responder.Fail(s.error());
   Result<FunctionConfig> config = Resolve(ctx.region(), ctx.params.at(0), ctx.Query("Qualifier"));
   if (!config.ok()) return responder.Fail(config.error());
   if (Status s = CheckJsonPayload(payload); !s.ok()) return responder.Fail(s.error());
