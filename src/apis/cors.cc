@@ -53,13 +53,12 @@ bool IsPreflightRequest(const edge::Request& request) {
 bool OriginAllowed(const CorsConfig& cors, std::string_view origin) {
   if (origin.empty()) return false;
   for (const std::string& allowed : cors.allow_origins) {
-    if (allowed == "*" || edge::EqualsIgnoreCase(allowed, origin)) return true;
+    if (allowed == "*" || EqualsIgnoreCase(allowed, origin)) return true;
     // "https://*" and "http://*" allow any origin of that scheme (AWS's
     // documented patterns).
-    if (allowed.size() > 1 && allowed.ends_with("://*") &&
-        origin.size() > allowed.size() - 1 &&
-        edge::EqualsIgnoreCase(origin.substr(0, allowed.size() - 1),
-                               std::string_view(allowed).substr(0, allowed.size() - 1))) {
+    if (allowed.size() > 1 && allowed.ends_with("://*") && origin.size() > allowed.size() - 1 &&
+        EqualsIgnoreCase(origin.substr(0, allowed.size() - 1),
+                         std::string_view(allowed).substr(0, allowed.size() - 1))) {
       return true;
     }
   }
@@ -81,7 +80,7 @@ edge::Response ApplyCors(const CorsConfig& cors, const edge::Request& request,
   std::vector<std::string> backend_cors;
   for (const auto& [name, value] : response.headers.fields()) {
     if (name.size() >= 15 &&
-        edge::EqualsIgnoreCase(std::string_view(name).substr(0, 15), "access-control-")) {
+        EqualsIgnoreCase(std::string_view(name).substr(0, 15), "access-control-")) {
       backend_cors.push_back(name);
     }
   }

@@ -22,7 +22,7 @@ namespace asio = boost::asio;
 bool IsHopByHop(std::string_view name) {
   for (std::string_view h : {"connection", "keep-alive", "transfer-encoding", "te", "trailer",
                              "upgrade", "proxy-connection", "content-length", "host", "expect"}) {
-    if (edge::EqualsIgnoreCase(name, h)) return true;
+    if (EqualsIgnoreCase(name, h)) return true;
   }
   return false;
 }
@@ -221,7 +221,7 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
   std::string forwarded_for;
   for (const auto& [name, value] : ex->request.headers.fields()) {
     if (IsHopByHop(name)) continue;
-    if (edge::EqualsIgnoreCase(name, "x-forwarded-for")) {
+    if (EqualsIgnoreCase(name, "x-forwarded-for")) {
       forwarded_for = value;
       continue;
     }

@@ -66,9 +66,8 @@ bool IsToken(std::string_view text) {
 
 // Fields the client owns: it frames the body itself and closes after one exchange.
 bool IsFramingField(std::string_view name) {
-  return edge::EqualsIgnoreCase(name, "content-length") ||
-         edge::EqualsIgnoreCase(name, "transfer-encoding") ||
-         edge::EqualsIgnoreCase(name, "connection");
+  return EqualsIgnoreCase(name, "content-length") || EqualsIgnoreCase(name, "transfer-encoding") ||
+         EqualsIgnoreCase(name, "connection");
 }
 
 Result<http::request<http::string_body>> BuildRequest(HttpClientRequest& in,

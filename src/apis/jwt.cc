@@ -369,7 +369,7 @@ std::string QuotedScopes(const std::vector<std::string>& scopes) {
 
 AuthOutcome<DecodedJwt> DecodeJwt(std::string_view token) {
   token = TrimAsciiSpace(token);
-  if (edge::StartsWithIgnoreCase(token, "bearer") &&
+  if (StartsWithIgnoreCase(token, "bearer") &&
       (token.size() == 6 || token[6] == ' ' || token[6] == '\t')) {
     token = TrimAsciiSpace(token.substr(6));
   }

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/encoding.h"
+
 namespace kumo::apis {
 namespace json = boost::json;
 
@@ -148,8 +150,7 @@ json::object BuildAuthorizerEventV1(const json::object& proxy_event, std::string
 bool WildcardMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
   auto same = [ignore_case](char a, char b) {
     if (!ignore_case) return a == b;
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
+    return AsciiLower(a) == AsciiLower(b);
   };
   // Greedy matching with one backtrack point: the last '*' seen.
   size_t p = 0, t = 0;

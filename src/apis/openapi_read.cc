@@ -35,12 +35,6 @@ Error TypeError(std::string_view where, std::string_view key, std::string_view w
   return BadRequest("Invalid OpenAPI definition: " + at + " must be " + std::string(want));
 }
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // A member that is present and not null.
 const json::value* Member(const json::object& o, std::string_view key) {
   auto it = o.find(key);
@@ -442,7 +436,7 @@ class Reader {
     const json::value* type_value = Member(in, "type");
     std::optional<std::string> type = type_value ? ScalarText(*type_value) : std::nullopt;
     if (!type) return BadRequest("Invalid OpenAPI definition: " + where + ".type is required");
-    out["authorizerType"] = Upper(*type);
+    out["authorizerType"] = AsciiUpper(*type);
     KUMO_RETURN_IF_ERROR(CopyTextList(in, "identitySource", out, "identitySource", where, true));
     if (const json::value* jwt = Member(in, "jwtConfiguration")) {
       if (!jwt->is_object()) return TypeError(where, "jwtConfiguration", "an object");
@@ -485,7 +479,7 @@ class Reader {
     const json::object& in = v.get_object();
     const json::value* type_value = Member(in, "type");
     std::optional<std::string> type = type_value ? ScalarText(*type_value) : std::nullopt;
-    std::string upper = Upper(type.value_or(""));
+    std::string upper = AsciiUpper(type.value_or(""));
     if (upper != "AWS_PROXY" && upper != "HTTP_PROXY") {
       Warn(where + ": " +
            (type ? "integration type " + *type + " is not supported"
@@ -542,7 +536,7 @@ class Reader {
                                                         "options", "head", "patch"};
         std::string method;
         for (std::string_view m : kMethods) {
-          if (key == m) method = Upper(m);
+          if (key == m) method = AsciiUpper(m);
         }
         if (key == kAnyMethod) method = "ANY";
         if (key == "trace") Warn(where + ": TRACE routes are not supported and were ignored");
@@ -618,7 +612,7 @@ class Reader {
       const json::value* type = auth->is_object() ? Member(auth->get_object(), "type") : nullptr;
       std::optional<std::string> text = type ? ScalarText(*type) : std::nullopt;
       if (!text) return TypeError(where, "x-amazon-apigateway-auth.type", "a string");
-      if (Upper(*text) != "NONE") route.members["authorizationType"] = Upper(*text);
+      if (AsciiUpper(*text) != "NONE") route.members["authorizationType"] = AsciiUpper(*text);
       return Status::Ok();
     }
     const json::value* security = Member(op, "security");

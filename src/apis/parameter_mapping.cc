@@ -40,9 +40,9 @@ std::optional<MappingKey> ParseKey(std::string_view key) {
   } else {
     return std::nullopt;
   }
-  if (edge::EqualsIgnoreCase(rest, "path") || edge::EqualsIgnoreCase(rest, "statuscode")) {
+  if (EqualsIgnoreCase(rest, "path") || EqualsIgnoreCase(rest, "statuscode")) {
     if (k.action != Action::kOverwrite) return std::nullopt;
-    k.target = edge::EqualsIgnoreCase(rest, "path") ? Target::kPath : Target::kStatusCode;
+    k.target = EqualsIgnoreCase(rest, "path") ? Target::kPath : Target::kStatusCode;
     return k;
   }
   for (auto [prefix, target] : {std::pair{std::string_view("header."), Target::kHeader},
@@ -59,14 +59,14 @@ std::optional<MappingKey> ParseKey(std::string_view key) {
 // Headers no mapping may set or remove (AWS's reserved headers).
 bool IsReservedHeader(std::string_view name) {
   for (std::string_view prefix : {"access-control-", "apigw-", "x-amz-", "x-amzn-"}) {
-    if (edge::StartsWithIgnoreCase(name, prefix)) return true;
+    if (StartsWithIgnoreCase(name, prefix)) return true;
   }
   for (std::string_view reserved :
        {"authorization", "connection", "content-encoding", "content-length", "content-location",
         "forwarded", "keep-alive", "origin", "proxy-authenticate", "proxy-authorization", "te",
         "trailers", "transfer-encoding", "upgrade", "x-forwarded-for", "x-forwarded-host",
         "x-forwarded-proto", "via"}) {
-    if (edge::EqualsIgnoreCase(name, reserved)) return true;
+    if (EqualsIgnoreCase(name, reserved)) return true;
   }
   return false;
 }

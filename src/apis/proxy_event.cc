@@ -97,7 +97,7 @@ class AddedHeaders {
   // True if the gateway sets `name` itself (the client's value is dropped).
   bool Has(std::string_view name) const {
     for (const AddedHeader& h : *this) {
-      if (edge::EqualsIgnoreCase(name, h.v2_name)) return true;
+      if (EqualsIgnoreCase(name, h.v2_name)) return true;
     }
     return false;
   }
@@ -113,7 +113,7 @@ class AddedHeaders {
   size_t count_ = 0;
 };
 
-bool IsCookieHeader(std::string_view name) { return edge::EqualsIgnoreCase(name, "cookie"); }
+bool IsCookieHeader(std::string_view name) { return EqualsIgnoreCase(name, "cookie"); }
 
 json::object StringMap(const std::vector<std::pair<std::string, std::string>>& pairs,
                        const json::storage_ptr& sp) {
@@ -355,13 +355,13 @@ std::string ProxyEventV2Text(const edge::Request& request, const ProxyEventInput
     std::string_view name = fields[i].first;
     if (IsCookieHeader(name) || added.Has(name)) continue;
     bool repeat = false;
-    for (size_t j = 0; j < i && !repeat; ++j) repeat = edge::EqualsIgnoreCase(fields[j].first, name);
+    for (size_t j = 0; j < i && !repeat; ++j) repeat = EqualsIgnoreCase(fields[j].first, name);
     if (repeat) continue;
     LowerKey(out, name);
     out += '"';
     AppendJsonEscaped(fields[i].second, out);
     for (size_t j = i + 1; j < fields.size(); ++j) {
-      if (!edge::EqualsIgnoreCase(fields[j].first, name)) continue;
+      if (!EqualsIgnoreCase(fields[j].first, name)) continue;
       out += ',';
       AppendJsonEscaped(fields[j].second, out);
     }
@@ -434,7 +434,7 @@ json::object BuildProxyEventV1(const edge::Request& request, const ProxyEventInp
   std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
   auto add = [&grouped](std::string_view name, std::string value) {
     for (auto& [n, values] : grouped) {
-      if (edge::EqualsIgnoreCase(n, name)) {
+      if (EqualsIgnoreCase(n, name)) {
         values.push_back(std::move(value));
         return;
       }

@@ -178,7 +178,7 @@ ProxyResult MapV1(const json::value& output, std::string_view request_id) {
   for (auto& [name, value] : single) {
     bool held = false;
     for (size_t i = 0; i < multi_count && !held; ++i) {
-      held = edge::EqualsIgnoreCase(merged[i].first, name) && merged[i].second == value;
+      held = EqualsIgnoreCase(merged[i].first, name) && merged[i].second == value;
     }
     if (!held) merged.emplace_back(std::move(name), std::move(value));
   }

@@ -158,6 +158,26 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+std::string AsciiUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = AsciiUpper(c);
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  // ASCII only: this runs for every header lookup of every request, and
+  // std::tolower goes through the locale.
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    unsigned char folded = x | 0x20;
+    if ((x ^ y) != 0x20 || folded < 'a' || folded > 'z') return false;
+  }
+  return true;
+}
+
 std::string_view TrimAsciiSpace(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r\n";
   size_t begin = text.find_first_not_of(kSpace);

@@ -37,6 +37,16 @@ std::string FastRandomBytes(size_t n);
 // locale.
 inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string AsciiLower(std::string_view text);
+inline char AsciiUpper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+std::string AsciiUpper(std::string_view text);
+// Equality with ASCII letters' case ignored (header names, keywords).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Whether `text` starts with `prefix`, ASCII case ignored.
+inline bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
+}
 // `text` without its leading and trailing spaces, tabs, CRs and LFs.
 std::string_view TrimAsciiSpace(std::string_view text);
 

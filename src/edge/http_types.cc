@@ -7,20 +7,6 @@
 
 namespace kumo::edge {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  // ASCII only (header names are tokens): this runs for every header lookup
-  // of every request, and std::tolower goes through the locale.
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]);
-    unsigned char y = static_cast<unsigned char>(b[i]);
-    if (x == y) continue;
-    unsigned char folded = x | 0x20;
-    if ((x ^ y) != 0x20 || folded < 'a' || folded > 'z') return false;
-  }
-  return true;
-}
-
 std::optional<std::string_view> Headers::Get(std::string_view name) const {
   for (const auto& [k, v] : fields_) {
     if (EqualsIgnoreCase(k, name)) return std::string_view(v);

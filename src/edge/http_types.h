@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/encoding.h"  // EqualsIgnoreCase, for header names
+
 namespace kumo::edge {
 
 // Header fields in arrival order. Lookups ignore case, as HTTP requires.
@@ -29,12 +31,6 @@ class Headers {
  private:
   std::vector<std::pair<std::string, std::string>> fields_;
 };
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-// Whether `text` starts with `prefix`, ASCII case ignored.
-inline bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
-}
 
 struct Request {
   std::string method;     // "GET", "POST", ...

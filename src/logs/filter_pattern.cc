@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <variant>
 
+#include "common/encoding.h"
+
 namespace kumo::logs {
 namespace filter_internal {
 
@@ -100,7 +102,7 @@ class JsonPatternParser {
     SkipSpace();
     if (in_.size() < word.size()) return false;
     for (size_t i = 0; i < word.size(); ++i) {
-      if (std::toupper(static_cast<unsigned char>(in_[i])) != word[i]) return false;
+      if (AsciiUpper(in_[i]) != word[i]) return false;
     }
     if (in_.size() > word.size() && std::isalnum(static_cast<unsigned char>(in_[word.size()]))) {
       return false;

@@ -6,16 +6,11 @@
 #include <set>
 #include <span>
 
+#include "common/encoding.h"
 #include "tables/expression_lexer.h"
 
 namespace kumo::tables {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'a' && x <= 'z' ? x - 'a' + 'A' : x) == y;
-         });
-}
 
 // Words that end a path in each language: they cannot be bare names there.
 constexpr std::array<std::string_view, 5> kConditionKeywords = {"AND", "OR", "NOT", "BETWEEN",

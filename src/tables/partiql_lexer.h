@@ -27,7 +27,4 @@ struct PartiqlToken {
 // The tokens of `text`, ending with one kEnd.
 Result<std::vector<PartiqlToken>> LexPartiql(std::string_view text);
 
-// ASCII case-insensitive equality (keywords).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 }  // namespace kumo::tables
