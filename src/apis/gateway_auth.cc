@@ -114,19 +114,18 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
       SubstituteStageVariables(authorizer->function_arn, ex->stage->stage.variables);
   AuthorizerInvoker invoke = [self, ex, function_arn](std::string event,
                                                       AuthorizerInvokeCallback done) {
-    self->InvokeFunction(
-        {function_arn, std::move(event), ex->trace_id, NewUuid(), kAuthorizerTimeoutMs},
-        [done = std::move(done)](Result<LambdaOutcome> outcome) {
-          if (!outcome.ok()) return done(outcome.error());
-          if (outcome->timed_out) {
-            return done(Error{504, "Timeout", "The authorizer timed out"});
-          }
-          AuthorizerInvokeResult result;
-          result.status_code = outcome->status;
-          result.function_error = std::move(outcome->function_error);
-          result.payload = std::move(outcome->payload);
-          done(std::move(result));
-        });
+    self->InvokeFunction({function_arn, std::move(event), NewUuid(), kAuthorizerTimeoutMs},
+                         [done = std::move(done)](Result<LambdaOutcome> outcome) {
+                           if (!outcome.ok()) return done(outcome.error());
+                           if (outcome->timed_out) {
+                             return done(Error{504, "Timeout", "The authorizer timed out"});
+                           }
+                           AuthorizerInvokeResult result;
+                           result.status_code = outcome->status;
+                           result.function_error = std::move(outcome->function_error);
+                           result.payload = std::move(outcome->payload);
+                           done(std::move(result));
+                         });
   };
   lambda_authorizer_.Authorize(
       config, route_arn, identity.value(), proxy_event, invoke,

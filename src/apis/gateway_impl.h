@@ -72,11 +72,13 @@ struct Exchange {
 using ExchangePtr = std::shared_ptr<Exchange>;
 
 // A synchronous invocation the gateway makes (integration or authorizer).
+// It carries no trace header: HTTP APIs do not take part in X-Ray, so on AWS
+// the function's _X_AMZN_TRACE_ID starts a trace of its own, with a Root
+// other than the event's x-amzn-trace-id.
 struct LambdaCall {
   std::string function_arn;  // stage variables already substituted
   std::string payload;
-  std::string trace_header;  // the request's trace: the event's X-Amzn-Trace-Id
-  std::string request_id;    // Lambda's request id: the function's context.awsRequestId
+  std::string request_id;  // Lambda's request id: the function's context.awsRequestId
   int64_t timeout_ms = 0;
 };
 

@@ -123,7 +123,6 @@ void Gateway::Impl::InvokeFunction(LambdaCall call,
   request.config = std::move(config).value();
   request.payload = std::move(call.payload);
   request.request_id = std::move(call.request_id);
-  request.trace_header = std::move(call.trace_header);
   invoker->Invoke(std::move(request), [race](Result<functions::InvokeResult> result) {
     if (!result.ok()) {
       LambdaOutcome failed;
@@ -174,7 +173,7 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     PayloadFormat format = ex->Format();
     ex->integration_request_id = NewUuid();
     LambdaCall call{SubstituteStageVariables(FunctionArnOf(*integration), variables),
-                    BuildProxyEvent(format, ex->request, ex->EventInput(options_)), ex->trace_id,
+                    BuildProxyEvent(format, ex->request, ex->EventInput(options_)),
                     ex->integration_request_id, integration->timeout_ms};
     InvokeFunction(std::move(call), [self, ex, format, started](Result<LambdaOutcome> outcome) {
       ex->integration_latency_ms = self->options_.clock->NowMillis() - started;
