@@ -16,9 +16,6 @@ namespace {
 namespace json = boost::json;
 using Impl = ApiControlService::Impl;
 
-// ImportApi's and ReimportApi's definition: the body's `body` member read
-// with the `basepath` query parameter; with `failOnWarnings=true`, a warning
-// refuses the import.
 // A true/false query parameter; `absent` when it is missing or empty.
 Result<bool> BoolQuery(const OpContext& ctx, const std::string& name, bool absent) {
   std::string value = ctx.Query(name);
@@ -29,6 +26,9 @@ Result<bool> BoolQuery(const OpContext& ctx, const std::string& name, bool absen
   return value == "true";
 }
 
+// ImportApi's and ReimportApi's definition: the body's `body` member read
+// with the `basepath` query parameter; with `failOnWarnings=true`, a warning
+// refuses the import.
 Result<OpenApiImport> ReadDefinition(const OpContext& ctx) {
   KUMO_ASSIGN_OR_RETURN(json::object request, ctx.Body());
   KUMO_ASSIGN_OR_RETURN(std::optional<std::string> body, OptString(request, "body"));

@@ -56,10 +56,9 @@ bool OriginAllowed(const CorsConfig& cors, std::string_view origin) {
     if (allowed == "*" || EqualsIgnoreCase(allowed, origin)) return true;
     // "https://*" and "http://*" allow any origin of that scheme (AWS's
     // documented patterns).
-    if (allowed.size() > 1 && allowed.ends_with("://*") && origin.size() > allowed.size() - 1 &&
-        EqualsIgnoreCase(origin.substr(0, allowed.size() - 1),
-                         std::string_view(allowed).substr(0, allowed.size() - 1))) {
-      return true;
+    if (allowed.ends_with("://*")) {
+      std::string_view scheme = std::string_view(allowed).substr(0, allowed.size() - 1);
+      if (origin.size() > scheme.size() && StartsWithIgnoreCase(origin, scheme)) return true;
     }
   }
   return false;
@@ -79,10 +78,7 @@ edge::Response ApplyCors(const CorsConfig& cors, const edge::Request& request,
                          edge::Response response) {
   std::vector<std::string> backend_cors;
   for (const auto& [name, value] : response.headers.fields()) {
-    if (name.size() >= 15 &&
-        EqualsIgnoreCase(std::string_view(name).substr(0, 15), "access-control-")) {
-      backend_cors.push_back(name);
-    }
+    if (StartsWithIgnoreCase(name, "access-control-")) backend_cors.push_back(name);
   }
   for (const std::string& name : backend_cors) response.headers.Remove(name);
   std::string_view origin = request.headers.Get("origin").value_or("");

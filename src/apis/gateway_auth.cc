@@ -112,8 +112,8 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
   };
   std::string function_arn =
       SubstituteStageVariables(authorizer->function_arn, ex->stage->stage.variables);
-  AuthorizerInvoker invoke = [self, ex, function_arn](std::string event,
-                                                      AuthorizerInvokeCallback done) {
+  AuthorizerInvoker invoke = [self, function_arn](std::string event,
+                                                  AuthorizerInvokeCallback done) {
     self->InvokeFunction({function_arn, std::move(event), NewUuid(), kAuthorizerTimeoutMs},
                          [done = std::move(done)](Result<LambdaOutcome> outcome) {
                            if (!outcome.ok()) return done(outcome.error());

@@ -14,7 +14,6 @@
 #include <cmath>
 
 #include "common/encoding.h"
-#include "edge/http_types.h"
 
 namespace kumo::apis {
 namespace json = boost::json;

@@ -105,11 +105,10 @@ CallerTrace ParseCallerTrace(std::string_view header) {
 std::string NewTraceId(int64_t epoch_millis, std::string_view incoming) {
   // Tracing is not sampled here, so the ids need to be unique, not secret.
   CallerTrace caller = ParseCallerTrace(incoming);
-  if (caller.root.empty()) {
-    return fmt::format("Root={};Parent={};Sampled=0", NewTraceRoot(epoch_millis), FastRandomHex(8));
-  }
-  return fmt::format("Root={};Parent={};Sampled={}", caller.root, FastRandomHex(8),
-                     caller.sampled ? 1 : 0);
+  const bool continued = !caller.root.empty();
+  return fmt::format("Root={};Parent={};Sampled={}",
+                     continued ? std::string(caller.root) : NewTraceRoot(epoch_millis),
+                     FastRandomHex(8), continued && caller.sampled ? 1 : 0);
 }
 
 std::string DecodeClientContext(std::string_view base64) {

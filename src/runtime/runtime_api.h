@@ -51,10 +51,9 @@ edge::Response RuntimeApiErrorResponse(int status, std::string_view error_type,
 // published version was invoked, or unqualified for $LATEST.
 std::string InvokedFunctionArn(const functions::FunctionConfig& config);
 // The function's X-Ray trace header, "Root=1-<8 hex time>-<24 hex>;Parent=<16
-// hex>;Sampled=<0|1>": the trace `incoming` (the caller's X-Amzn-Trace-Id, or
-// the one API Gateway put in the event) continues, with its Root and Sampled
-// and a new Parent; without a well-formed Root a new trace starts, not
-// sampled.
+// hex>;Sampled=<0|1>": the trace `incoming` (the Invoke caller's
+// X-Amzn-Trace-Id) continues, with its Root and Sampled and a new Parent;
+// without a well-formed Root a new trace starts, not sampled.
 std::string NewTraceId(int64_t epoch_millis, std::string_view incoming = {});
 // X-Amz-Client-Context arrives base64-encoded; the runtime gets the JSON.
 // Empty when absent or not valid base64.
