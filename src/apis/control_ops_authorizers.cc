@@ -73,7 +73,8 @@ Result<edge::Response> Impl::DeleteAuthorizer(const OpContext& ctx) {
     const std::string& id = ctx.params.at(1);
     if (next.authorizers.count(id) == 0) return AuthorizerNotFound(id);
     if (const Route* user = RouteUsing(next, id); user != nullptr) {
-      return Conflict("Cannot delete authorizer " + id + ": it is used by route " + user->key);
+      return Conflict("Cannot delete authorizer '" + next.authorizers.at(id).name +
+                      "', is referenced in route: " + user->key);
     }
     next.authorizers.erase(id);
     return EmptyResponse(204);

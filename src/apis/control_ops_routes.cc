@@ -111,11 +111,15 @@ Result<edge::Response> Impl::DeleteIntegration(const OpContext& ctx) {
   return Mutate(ctx, true, [&](ApiState& next) -> Result<edge::Response> {
     const std::string& id = ctx.params.at(1);
     if (next.integrations.count(id) == 0) return IntegrationNotFound(id);
+    // API Gateway's words: "... referenced by the following Routes with Ids: [a, b]".
+    std::string users;
     for (const auto& [route_id, route] : next.routes) {
-      if (route.integration_id == id) {
-        return Conflict("Integration " + id + " is the target of route " + route.key + " (" +
-                        route_id + "); change or delete the route first");
-      }
+      if (route.integration_id == id) users += (users.empty() ? "" : ", ") + route_id;
+    }
+    if (!users.empty()) {
+      return Conflict(
+          "Cannot delete Integration because it is referenced by the following Routes with Ids: [" +
+          users + "]");
     }
     next.integrations.erase(id);
     if (next.api.quick_integration_id == id) next.api.quick_integration_id.clear();
