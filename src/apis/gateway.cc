@@ -204,18 +204,29 @@ void Gateway::Impl::Handle(edge::Call call, edge::Responder responder) {
           ? std::string(host.substr(colon + 1))
           : std::string("80");
   ex->trace_id = "Root=" + NewTraceRoot(ex->start_ms);
-  // The event's rawPath is the path on the API's own host, stage included.
-  ex->request.raw_path = target->path;
-  ex->request.path = edge::PercentDecode(target->path, false).value_or(target->path);
+  // API Gateway decodes the path on the API's own host (stage included) once,
+  // and a '?' that decoding produced ends it ("/a%3Fb" is "/a"). Stages and
+  // routes are matched on that path, each segment decoded again, so "%2F"
+  // separates segments and "%252F" is a '/' inside one; the event's rawPath
+  // is it decoded again. A path that does not decode twice is refused.
+  std::optional<std::string> routed = edge::PercentDecode(target->path, false);
+  std::optional<std::string> decoded;
+  if (routed) {
+    routed->resize(std::min(routed->find('?'), routed->size()));
+    decoded = edge::PercentDecode(*routed, false);
+  }
+  if (!decoded) return ex->responder.Send(GatewayResponse(kBadRequest, ex->api_request_id));
+  ex->request.raw_path = std::move(*routed);
+  ex->request.path = std::move(*decoded);
 
-  auto [first, rest] = SplitFirstSegment(target->path);
+  auto [first, rest] = SplitFirstSegment(ex->request.raw_path);
   std::shared_ptr<const DeployedStage> stage;
   if (!first.empty() && first != "$default") stage = api->Stage(first);
   if (stage != nullptr) {
     ex->route_path = std::string(rest);
   } else {
     stage = api->Stage("$default");
-    ex->route_path = target->path;
+    ex->route_path = ex->request.raw_path;
   }
   if (stage == nullptr || stage->deployment == nullptr) {
     return ex->responder.Send(GatewayResponse(kNotFound, ex->api_request_id));

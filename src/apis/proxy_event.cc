@@ -17,13 +17,6 @@ namespace {
 
 namespace json = boost::json;
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
@@ -284,21 +277,7 @@ std::string SourceIp(std::string_view remote_address) {
 }
 
 std::string EventPath(std::string_view raw_path) {
-  std::string out;
-  out.reserve(raw_path.size());
-  for (size_t i = 0; i < raw_path.size(); ++i) {
-    if (raw_path[i] == '%' && i + 2 < raw_path.size()) {
-      int hi = HexValue(raw_path[i + 1]);
-      int lo = HexValue(raw_path[i + 2]);
-      if (hi >= 0 && lo >= 0 && !(hi == 2 && lo == 5)) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(raw_path[i]);
-  }
-  return out;
+  return edge::PercentDecode(raw_path, false).value_or(std::string(raw_path));
 }
 
 std::string NewApiRequestId() {

@@ -3,10 +3,12 @@
 // APIs"). Pure functions of the request and a few facts the caller knows.
 //
 // Both formats:
-// - Paths: `request.raw_path` must be the path as the client sent it to the
-//   API's own host, stage segment included for a named stage (AWS keeps it:
-//   stage "dev", GET /dev/pets -> rawPath "/dev/pets"). rawPath / path are that
-//   path percent-decoded, except that "%25" stays encoded (as AWS builds rawPath).
+// - Paths: `request.raw_path` must be the path on the API's own host as the
+//   gateway routes it (decoded once, cut at a decoded '?'; see gateway.cc),
+//   stage segment included for a named stage (AWS keeps it: stage "dev",
+//   GET /dev/pets -> rawPath "/dev/pets"). rawPath / path are that path
+//   decoded again, as live captures of HTTP APIs show ("%2525" -> "%",
+//   "%252F" -> "/").
 // - Body: sent as text when the request's Content-Type is text/*,
 //   application/json, application/xml or application/javascript (parameters
 //   ignored) and the bytes are valid UTF-8; otherwise base64-encoded with
@@ -93,7 +95,8 @@ std::string FormatRequestTime(int64_t epoch_millis);
 // The IP of "127.0.0.1:53210" / "[::1]:53210" (also accepts a bare address).
 std::string SourceIp(std::string_view remote_address);
 
-// `raw_path` percent-decoded except "%25", as AWS builds rawPath.
+// `raw_path` (the path as the gateway routed it, decoded once) decoded again:
+// rawPath (2.0), path (1.0).
 std::string EventPath(std::string_view raw_path);
 
 // A request id in the form HTTP APIs use ("JTHoQgr2oAMEPMg="): 11 random

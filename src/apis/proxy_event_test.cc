@@ -170,11 +170,13 @@ TEST(ProxyEventV2Test, InvalidUtf8UnderATextTypeIsBase64) {
   EXPECT_EQ(event.at("body"), "//4=");
 }
 
-TEST(ProxyEventV2Test, RawPathIsDecodedButPercent25) {
-  edge::Request r = MakeRequest("GET", "/a%20b/c%2Fd/e%252Ef");
+// The request's raw_path is the path as the gateway routed it (the client's,
+// decoded once): the event's is that decoded again.
+TEST(ProxyEventV2Test, RawPathIsTheRoutedPathDecodedAgain) {
+  edge::Request r = MakeRequest("GET", "/a%20b/c%2Fd/e%25");
   json::object event = BuildProxyEventV2(r, MakeInput());
-  EXPECT_EQ(event.at("rawPath"), "/a b/c/d/e%252Ef");
-  EXPECT_EQ(event.at("requestContext").at("http").at("path"), "/a b/c/d/e%252Ef");
+  EXPECT_EQ(event.at("rawPath"), "/a b/c/d/e%");
+  EXPECT_EQ(event.at("requestContext").at("http").at("path"), "/a b/c/d/e%");
 }
 
 TEST(ProxyEventV1Test, FullEvent) {
@@ -314,7 +316,7 @@ TEST(ProxyEventTest, Helpers) {
   EXPECT_EQ(SourceIp("[::1]:4566"), "::1");
   EXPECT_EQ(SourceIp("10.0.0.1"), "10.0.0.1");
   EXPECT_EQ(SourceIp("::1"), "::1");
-  EXPECT_EQ(EventPath("/%41%2f%25"), "/A/%25");
+  EXPECT_EQ(EventPath("/%41%2f%25"), "/A/%");
   std::string id = NewApiRequestId();
   EXPECT_EQ(id.size(), 16u);
   EXPECT_EQ(id.back(), '=');

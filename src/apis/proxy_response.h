@@ -4,6 +4,7 @@
 // Every response carries `apigw-requestid: <request id>`, as HTTP APIs send.
 // Gateway errors are `content-type: application/json` with a body
 // {"message":"..."}:
+//   400 {"message":"Bad Request"}            a path that does not decode twice
 //   404 {"message":"Not Found"}              no stage / route matches
 //   429 {"message":"Too Many Requests"}      stage or route throttling
 //   500 {"message":"Internal Server Error"}  the function failed, could not be
@@ -50,6 +51,7 @@ struct GatewayError {
   int status;
   std::string_view message;
 };
+inline constexpr GatewayError kBadRequest{400, "Bad Request"};
 inline constexpr GatewayError kForbidden{403, "Forbidden"};
 inline constexpr GatewayError kNotFound{404, "Not Found"};
 inline constexpr GatewayError kPayloadTooLarge{413, "Request Entity Too Large"};

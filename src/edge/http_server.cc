@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 
+#include "common/clock.h"
 #include "edge/request_target.h"
 
 namespace kumo::edge {
@@ -42,6 +43,19 @@ SteadyClock::time_point CoarseNow() {
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
   return SteadyClock::time_point(std::chrono::seconds(ts.tv_sec) +
                                  std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+// The Date header of a response sent now (RFC 9110 §6.6.1: an origin server
+// with a clock sends one), formatted once a second per thread.
+std::string_view DateNow() {
+  thread_local int64_t formatted_at = -1;
+  thread_local std::string text;
+  const int64_t second = Clock::System().NowMillis() / 1000;
+  if (second != formatted_at) {
+    formatted_at = second;
+    text = FormatHttpDate(second * 1000);
+  }
+  return text;
 }
 
 // Per-context bookkeeping, touched only on that context's thread.
@@ -119,6 +133,7 @@ void SerializeHead(const Response& response, bool keep_alive, bool head_request,
   out += http::obsolete_reason(static_cast<http::status>(response.status));
   out += "\r\n";
   bool own_length = false;
+  bool own_date = false;
   for (const auto& [name, value] : response.headers.fields()) {
     if (!IsToken(name) || !IsFieldValue(value) || EqualsIgnoreCase(name, "connection") ||
         EqualsIgnoreCase(name, "transfer-encoding")) {
@@ -128,6 +143,7 @@ void SerializeHead(const Response& response, bool keep_alive, bool head_request,
       if (!head_request) continue;
       own_length = true;
     }
+    own_date = own_date || EqualsIgnoreCase(name, "date");
     out += name;
     out += ": ";
     out += value;
@@ -138,6 +154,11 @@ void SerializeHead(const Response& response, bool keep_alive, bool head_request,
   if (!bodiless && (!head_request || (!own_length && !response.body.empty()))) {
     out += "Content-Length: ";
     out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  if (!own_date) {
+    out += "Date: ";
+    out += DateNow();
     out += "\r\n";
   }
   out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
+
 namespace kumo::edge {
 namespace {
 
@@ -118,6 +120,26 @@ TEST_F(HttpServerTest, HeadAnswersTheBodysLengthWithoutTheBody) {
   asio::read_until(socket, response, "\r\n");
   std::string next(asio::buffers_begin(response.data()), asio::buffers_begin(response.data()) + 12);
   EXPECT_EQ(next, "HTTP/1.1 200");
+}
+
+TEST_F(HttpServerTest, EveryAnswerCarriesTheDateInImfFixdate) {
+  Serve({});
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  const int64_t before = Clock::System().NowMillis() / 1000 * 1000;
+  asio::write(socket, asio::buffer(std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  asio::streambuf response;
+  asio::read_until(socket, response, "\r\n\r\n");
+  const int64_t after = Clock::System().NowMillis();
+  std::string head(asio::buffers_begin(response.data()), asio::buffers_end(response.data()));
+  const size_t at = head.find("\r\nDate: ");
+  ASSERT_NE(at, std::string::npos) << head;
+  const std::string date = head.substr(at + 8, head.find("\r\n", at + 2) - at - 8);
+  // "Sun, 22 Nov 2026 18:00:00 GMT": within the second the request took.
+  bool found = false;
+  for (int64_t ms = before; ms <= after && !found; ms += 1000) found = FormatHttpDate(ms) == date;
+  EXPECT_TRUE(found) << date;
 }
 
 }  // namespace

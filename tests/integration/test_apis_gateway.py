@@ -338,11 +338,37 @@ class GatewayTest(ApiTestCase):
 
     def test_route_selection(self):
         self.assertEqual(self.event("GET", "/pets/mine")["routeKey"], "GET /pets/mine")
+        # API Gateway decodes the path once before routing: "%2F" separates
+        # segments, and a '/' inside a parameter is sent as "%252F".
         ev = self.event("GET", "/pets/a%2Fb")
+        self.assertEqual((ev["routeKey"], ev["rawPath"]), ("$default", "/pets/a/b"))
+        ev = self.event("GET", "/pets/a%252Fb")
         self.assertEqual((ev["routeKey"], ev["pathParameters"]), ("GET /pets/{id}", {"id": "a/b"}))
+        self.assertEqual(ev["rawPath"], "/pets/a/b")
         self.assertEqual(self.event("DELETE", "/pets")["routeKey"], "$default")
         self.assertEqual(self.event("GET", "/nothing/here")["routeKey"], "$default")
         self.assertEqual(self.event("DELETE", "/files/x")["version"], "1.0")
+
+    def test_paths_are_decoded_as_api_gateway_decodes_them(self):
+        # Live captures of HTTP APIs (hotsock/voker's ingress-paths fixture):
+        # decoded once for routing, cut at a '?' that decoding produced,
+        # decoded again for the event; a path that cannot be is a 400.
+        for sent, raw_path in [("/capture/space%20value", "/capture/space value"),
+                               ("/capture/question%3Fvalue", "/capture/question"),
+                               ("/capture/hash%23value", "/capture/hash#value"),
+                               ("/capture/literal%252Fvalue", "/capture/literal/value"),
+                               ("/capture/literal%253Fvalue", "/capture/literal?value"),
+                               ("/capture/literal%2525value", "/capture/literal%value")]:
+            with self.subTest(sent=sent):
+                ev = self.event("GET", sent + "?q=%3F")
+                self.assertEqual(ev["rawPath"], raw_path)
+                self.assertEqual(ev["requestContext"]["http"]["path"], raw_path)
+                self.assertEqual(ev["rawQueryString"], "q=%3F")
+        for sent in ["/capture/percent%25done", "/capture/bad%zz"]:
+            with self.subTest(sent=sent):
+                status, headers, body = self.call("GET", sent)
+                self.assertEqual((status, json.loads(body)), (400, {"message": "Bad Request"}))
+                self.assertTrue(headers["apigw-requestid"])
 
     def test_not_found_without_default_route_or_stage(self):
         bare = self.gw.create_api(Name="bare", ProtocolType="HTTP")["ApiId"]
