@@ -81,6 +81,9 @@ edge::Response ApplyCors(const CorsConfig& cors, const edge::Request& request,
     if (StartsWithIgnoreCase(name, "access-control-")) backend_cors.push_back(name);
   }
   for (const std::string& name : backend_cors) response.headers.Remove(name);
+  // "For the OPTIONS method, your request must contain an origin header and
+  // an Access-Control-Request-Method header" (Configuring CORS for an HTTP API).
+  if (request.method == "OPTIONS" && !IsPreflightRequest(request)) return response;
   std::string_view origin = request.headers.Get("origin").value_or("");
   if (!AddOriginHeaders(cors, origin, response)) return response;
   if (IsPreflightRequest(request)) {

@@ -36,6 +36,9 @@
 //   (when AllowCredentials) and -expose-headers (joined with ",", when not
 //   empty). A preflight routed to an integration (step 1) gets the preflight
 //   set instead, so that an OPTIONS route's integration need not know CORS.
+//   An OPTIONS request that is not a preflight gets no CORS headers ("For
+//   the OPTIONS method, your request must contain an origin header and an
+//   Access-Control-Request-Method header").
 // Header names are lower-case, as HTTP APIs send them.
 //
 // Thread-safety: free functions, no shared state.

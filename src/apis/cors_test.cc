@@ -136,6 +136,13 @@ TEST(CorsTest, ActualResponseWithoutOrKnownOriginGetsNoCorsHeaders) {
             stripped);
 }
 
+TEST(CorsTest, OptionsThatIsNotAPreflightGetsNoCorsHeaders) {
+  edge::Request options = Actual("https://www.example.com");
+  options.method = "OPTIONS";
+  EXPECT_EQ(ApplyCors(FullConfig(), options, Backend()).headers.fields(),
+            (Fields{{"Content-Type", "text/plain"}, {"apigw-requestid", "id1"}}));
+}
+
 TEST(CorsTest, ActualResponseWithWildcardOrigin) {
   CorsConfig c;
   c.allow_origins = {"*"};

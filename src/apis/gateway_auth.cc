@@ -14,9 +14,9 @@ namespace {
 // How long a Lambda authorizer may take; API Gateway gives it 10 seconds.
 constexpr int64_t kAuthorizerTimeoutMs = 10000;
 
-// Finish() adds apigw-requestid.
-edge::Response RefusalResponse(const AuthFailure& failure) {
-  edge::Response response = edge::Response::Json(failure.status, failure.Body());
+// API Gateway's own error answer ({"message": ...}, application/json).
+edge::Response RefusalResponse(const AuthFailure& failure, std::string_view request_id) {
+  edge::Response response = GatewayResponse({failure.status, failure.Message()}, request_id);
   if (!failure.www_authenticate.empty())
     response.headers.Set("www-authenticate", failure.www_authenticate);
   return response;
@@ -53,7 +53,7 @@ void Gateway::Impl::Authorize(const ExchangePtr& ex, std::function<void()> next)
   auto refuse = [self, ex](const AuthFailure& failure) {
     ex->authorizer_error = failure.reason;
     ex->error_message = failure.Message();
-    self->Finish(ex, RefusalResponse(failure), true);
+    self->Finish(ex, RefusalResponse(failure, ex->api_request_id), true);
   };
 
   // Identity sources: a missing one is a 401 without running the authorizer.

@@ -26,10 +26,6 @@ std::string_view AuthFailure::Message() const {
   return "Internal Server Error";
 }
 
-std::string AuthFailure::Body() const {
-  return json::serialize(json::object{{"message", Message()}});
-}
-
 AuthFailure AuthFailure::Unauthorized(std::string reason, std::string www_authenticate) {
   return AuthFailure{401, std::move(www_authenticate), std::move(reason)};
 }

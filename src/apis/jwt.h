@@ -49,9 +49,8 @@ struct AuthFailure {
   std::string reason;            // for logs ($context.authorizer.error); not sent
 
   // "Unauthorized", "Forbidden" or "Internal Server Error", by status: the
-  // answer's {"message": ...} (Body) and $context.error.message.
+  // answer's {"message": ...} and $context.error.message.
   std::string_view Message() const;
-  std::string Body() const;
 
   static AuthFailure Unauthorized(std::string reason, std::string www_authenticate = {});
   static AuthFailure Forbidden(std::string reason, std::string www_authenticate = {});

@@ -48,7 +48,7 @@ void ExpectInvalidToken(const AuthOutcome<JwtAuthorization>& outcome,
                         const std::string& description) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.failure().status, 401);
-  EXPECT_EQ(outcome.failure().Body(), R"({"message":"Unauthorized"})");
+  EXPECT_EQ(outcome.failure().Message(), "Unauthorized");
   EXPECT_EQ(outcome.failure().www_authenticate,
             R"(Bearer scope="" error="invalid_token" error_description=")" + description + "\"");
 }
@@ -278,7 +278,7 @@ TEST(JwtTest, RouteScopesNeedOneHeldScopeElse403) {
   AuthOutcome<JwtAuthorization> denied = Check(token, {key}, Validation({"pets:write", "admin"}));
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.failure().status, 403);
-  EXPECT_EQ(denied.failure().Body(), R"({"message":"Forbidden"})");
+  EXPECT_EQ(denied.failure().Message(), "Forbidden");
   EXPECT_EQ(denied.failure().www_authenticate,
             R"(Bearer scope="pets:write admin" error="insufficient_scope" )"
             R"(error_description="the token does not have a valid scope")");

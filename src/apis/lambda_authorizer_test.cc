@@ -69,7 +69,7 @@ TEST(IdentitySourceTest, ResolvesValuesAndRefusesMissingOnesWith401) {
         ResolveIdentitySources(Sources({"$request.header.Authorization", missing}), inputs);
     ASSERT_FALSE(refused.ok()) << missing;
     EXPECT_EQ(refused.failure().status, 401);
-    EXPECT_EQ(refused.failure().Body(), R"({"message":"Unauthorized"})");
+    EXPECT_EQ(refused.failure().Message(), "Unauthorized");
     EXPECT_EQ(refused.failure().www_authenticate, "");
   }
   EXPECT_TRUE(ResolveIdentitySources({}, inputs).ok());
@@ -257,7 +257,7 @@ TEST_F(LambdaAuthorizerTest, SimpleResponsesAllowWithContextOrForbid) {
   AuthOutcome<LambdaAuthorization> denied = Authorize("other");
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.failure().status, 403);
-  EXPECT_EQ(denied.failure().Body(), R"({"message":"Forbidden"})");
+  EXPECT_EQ(denied.failure().Message(), "Forbidden");
 }
 
 TEST_F(LambdaAuthorizerTest, IamResponsesAreEvaluatedAgainstTheRoute) {
@@ -302,7 +302,7 @@ TEST_F(LambdaAuthorizerTest, FailuresAre500AndNeverCached) {
   function_.payload = "not json";
   AuthOutcome<LambdaAuthorization> malformed = Authorize("tok");
   EXPECT_EQ(malformed.failure().status, 500);
-  EXPECT_EQ(malformed.failure().Body(), R"({"message":"Internal Server Error"})");
+  EXPECT_EQ(malformed.failure().Message(), "Internal Server Error");
   EXPECT_EQ(authorizer_.cached_entries(), 0u);
   function_.payload = R"({"isAuthorized":true})";
   EXPECT_TRUE(Authorize("tok").ok());

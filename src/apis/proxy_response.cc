@@ -174,14 +174,15 @@ ProxyResult MapV1(const json::value& output, std::string_view request_id) {
   if (auto error = ReadHeaders(*shape, "headers", single)) {
     return Failure(std::move(*error), request_id);
   }
-  size_t multi_count = merged.size();
-  for (auto& [name, value] : single) {
-    bool held = false;
-    for (size_t i = 0; i < multi_count && !held; ++i) {
-      held = EqualsIgnoreCase(merged[i].first, name) && merged[i].second == value;
-    }
-    if (!held) merged.emplace_back(std::move(name), std::move(value));
-  }
+  // Unlike REST APIs, HTTP APIs send a pair that is in both twice (users see
+  // the duplicates: aws-lambda-go-api-proxy#75, aws-lambda-rust-runtime#567),
+  // but for content-type, sent once.
+  for (auto& pair : single) merged.push_back(std::move(pair));
+  bool typed = false;
+  std::erase_if(merged, [&typed](const auto& pair) {
+    if (!EqualsIgnoreCase(pair.first, "content-type")) return false;
+    return std::exchange(typed, true);
+  });
   Finish(response, merged, request_id);
   return {std::move(response), {}};
 }

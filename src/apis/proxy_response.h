@@ -28,9 +28,9 @@
 // - invalid JSON, or a proxy shape with a member of the wrong type: 500.
 // Format 1.0 requires the proxy shape (statusCode, headers,
 // multiValueHeaders, body, isBase64Encoded); anything else is a 500. headers
-// and multiValueHeaders are merged: every multiValueHeaders value, then each
-// headers pair that multiValueHeaders does not already hold (same name,
-// ignoring case, and same value).
+// and multiValueHeaders are merged: every multiValueHeaders value, then every
+// headers pair, a pair in both sent twice (as HTTP APIs do, unlike REST
+// APIs), except content-type: its first value only.
 // A proxy response that sets no content-type gets
 // `content-type: text/plain; charset=utf-8`.
 //

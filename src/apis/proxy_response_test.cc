@@ -140,8 +140,9 @@ TEST(MapLambdaResponseTest, FunctionErrorsAndInvokeFailuresAre500) {
 TEST(MapLambdaResponseV1Test, MergesHeadersAndMultiValueHeaders) {
   ProxyResult r = V1(R"({
     "statusCode": 200,
-    "headers": {"X-A": "1", "x-b": "3", "X-C": "c"},
-    "multiValueHeaders": {"X-A": ["1", "2"], "X-B": ["2"], "Set-Cookie": ["s=1", "t=2"]},
+    "headers": {"X-A": "1", "x-b": "3", "X-C": "c", "Content-Type": "text/html"},
+    "multiValueHeaders": {"X-A": ["1", "2"], "X-B": ["2"], "Set-Cookie": ["s=1", "t=2"],
+                          "content-type": ["text/html"]},
     "body": "ok"
   })");
   EXPECT_TRUE(r.integration_error.empty());
@@ -152,9 +153,10 @@ TEST(MapLambdaResponseV1Test, MergesHeadersAndMultiValueHeaders) {
                                                  {"X-B", "2"},
                                                  {"Set-Cookie", "s=1"},
                                                  {"Set-Cookie", "t=2"},
+                                                 {"content-type", "text/html"},
+                                                 {"X-A", "1"},
                                                  {"x-b", "3"},
                                                  {"X-C", "c"},
-                                                 {"content-type", "text/plain; charset=utf-8"},
                                                  {"apigw-requestid", std::string(kId)}}));
 }
 

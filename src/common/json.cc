@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/json_members.h"
+#include "common/json_text.h"
 
 namespace kumo {
 Result<boost::json::object> ParseJsonObject(std::string_view body) {
@@ -23,6 +24,7 @@ std::string ToJson(const boost::json::value& value) { return boost::json::serial
 
 std::string JsonText(const boost::json::value& value) {
   if (const boost::json::string* text = value.if_string()) return std::string(*text);
+  if (const double* number = value.if_double()) return FormatDouble(*number);
   return ToJson(value);
 }
 

@@ -17,7 +17,8 @@ namespace kumo {
 Result<boost::json::object> ParseJsonObject(std::string_view body);
 
 std::string ToJson(const boost::json::value& value);
-// A string's own text; any other value as JSON.
+// A string's own text; a fractional number as FormatDouble writes it ("1.5",
+// where Boost.JSON would write "1.5E0"); any other value as JSON.
 std::string JsonText(const boost::json::value& value);
 
 // Typed reads of an optional member; a member of the wrong type is an error

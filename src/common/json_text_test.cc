@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "common/json.h"
+
 namespace kumo {
 namespace {
 
@@ -41,6 +43,16 @@ TEST(JsonTextTest, AppendsToWhatIsThere) {
   std::string out = "{\"a\":";
   AppendJsonString("x", out);
   EXPECT_EQ(out, "{\"a\":\"x\"");
+}
+
+// JsonText: a value as text ($context variables, mapping values).
+TEST(JsonTextTest, JsonTextWritesNumbersAsPeopleDo) {
+  EXPECT_EQ(JsonText(boost::json::parse(R"("a b")")), "a b");
+  EXPECT_EQ(JsonText(boost::json::parse("7")), "7");
+  EXPECT_EQ(JsonText(boost::json::parse("1.5")), "1.5");
+  EXPECT_EQ(JsonText(boost::json::parse("-0.25")), "-0.25");
+  EXPECT_EQ(JsonText(boost::json::parse("true")), "true");
+  EXPECT_EQ(JsonText(boost::json::parse(R"({"a":[1,"x"]})")), R"({"a":[1,"x"]})");
 }
 
 }  // namespace

@@ -449,10 +449,14 @@ class GatewayTest(ApiTestCase):
     # ---- authorizers --------------------------------------------------------------------
 
     def test_lambda_authorizer_simple_response_and_cache(self):
-        status, _, body = self.call("GET", "/private")
+        status, headers, body = self.call("GET", "/private")
         self.assertEqual((status, json.loads(body)), (401, {"message": "Unauthorized"}))
-        status, _, body = self.call("GET", "/private", headers={"Authorization": "wrong"})
+        # API Gateway's own answers, like its 404s: JSON, with its request id.
+        self.assertEqual(headers["content-type"], "application/json")
+        self.assertTrue(headers["apigw-requestid"])
+        status, headers, body = self.call("GET", "/private", headers={"Authorization": "wrong"})
         self.assertEqual((status, json.loads(body)), (403, {"message": "Forbidden"}))
+        self.assertEqual(headers["content-type"], "application/json")
         first = self.event("GET", "/private", headers={"Authorization": "let-me-in"})
         context = first["requestContext"]["authorizer"]["lambda"]
         self.assertEqual(context["user"], "alice")
@@ -516,6 +520,10 @@ class GatewayTest(ApiTestCase):
         self.assertEqual(headers["access-control-allow-methods"], "GET,POST")
         self.assertEqual(headers["access-control-allow-headers"], "content-type")
         self.assertEqual(headers["access-control-max-age"], "300")
+        # An OPTIONS request that is not a preflight gets no CORS headers.
+        status, headers, _ = self.call("OPTIONS", "/pets", headers={"Origin": "https://app.example"})
+        self.assertEqual(status, 200)
+        self.assertNotIn("access-control-allow-origin", headers)
         status, headers, _ = self.call("GET", "/shape?mode=cors", headers={"Origin": "https://app.example"})
         self.assertEqual(headers["access-control-allow-origin"], "https://app.example")
         self.assertEqual(headers["access-control-expose-headers"], "x-custom")

@@ -12,7 +12,7 @@ from test_apis_gateway import ECHO, SHAPES, SIMPLE_AUTHORIZER, ApiTestCase, Back
 
 # A Lambda authorizer whose context has keys named like payload 2.0's nesting.
 NAMING_AUTHORIZER = """
-export const handler = async () => ({isAuthorized: true, context: {lambda: "l", jwt: "j"}});
+export const handler = async () => ({isAuthorized: true, context: {lambda: "l", jwt: "j", ratio: 1.5}});
 """
 
 
@@ -71,7 +71,8 @@ class ParameterMappingTest(ApiTestCase):
             ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=arns["map-echo"],
             PayloadFormatVersion="1.0",
             RequestParameters={"overwrite:header.x-lambda": "$context.authorizer.lambda",
-                               "overwrite:header.x-jwt": "$context.authorizer.jwt"})
+                               "overwrite:header.x-jwt": "$context.authorizer.jwt",
+                               "overwrite:header.x-ratio": "$context.authorizer.ratio"})
         naming_auth = cls.gw.create_authorizer(
             ApiId=api_id, Name="naming", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
             EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
@@ -144,11 +145,14 @@ class ParameterMappingTest(ApiTestCase):
         event = json.loads(body)
         self.assertEqual(event["requestContext"]["authorizer"]["lambda"], "l")
         self.assertEqual((event["headers"]["x-lambda"], event["headers"]["x-jwt"]), ("l", "j"))
+        # A number reads as it was written ("1.5", not Boost.JSON's "1.5E0").
+        self.assertEqual(event["headers"]["x-ratio"], "1.5")
         # 2.0: {lambda: {lambda: "l", jwt: "j"}}; $context.authorizer.user reads inside it.
         status, _, body = self.call("GET", "/who/v2", headers={"Authorization": "x"})
         self.assertEqual(status, 200, body)
         event = json.loads(body)
-        self.assertEqual(event["requestContext"]["authorizer"], {"lambda": {"lambda": "l", "jwt": "j"}})
+        self.assertEqual(event["requestContext"]["authorizer"],
+                         {"lambda": {"lambda": "l", "jwt": "j", "ratio": 1.5}})
         self.assertNotIn("x-user", event["headers"])
 
     def test_response_mapping_follows_the_integration_status(self):
