@@ -61,6 +61,27 @@ TEST_F(AuthorizersOpsTest, JwtAuthorizer) {
                 .status,
             400)
       << "no jwtConfiguration";
+  // The token comes from a header or a query string parameter only.
+  for (const char* source : {"$context.identity.sourceIp", "$stageVariables.token"}) {
+    Reply bad = Call("POST", base_ + "/authorizers",
+                     {{"name", "j"},
+                      {"authorizerType", "JWT"},
+                      {"identitySource", json::array{source}},
+                      {"jwtConfiguration",
+                       {{"issuer", "https://issuer.example"}, {"audience", json::array{"a"}}}}});
+    EXPECT_EQ(bad.status, 400) << source;
+    EXPECT_EQ(bad.Message(), "Invalid identity source '" + std::string(source) +
+                                 "' for a JWT authorizer. Use $request.header.{name} or "
+                                 "$request.querystring.{name}");
+  }
+  EXPECT_EQ(Call("POST", base_ + "/authorizers",
+                 {{"name", "q"},
+                  {"authorizerType", "JWT"},
+                  {"identitySource", json::array{"$request.querystring.token"}},
+                  {"jwtConfiguration",
+                   {{"issuer", "https://issuer.example"}, {"audience", json::array{"a"}}}}})
+                .status,
+            201);
 }
 
 TEST_F(AuthorizersOpsTest, LambdaAuthorizer) {

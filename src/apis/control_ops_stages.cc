@@ -12,18 +12,26 @@ namespace {
 namespace json = boost::json;
 using Impl = ApiControlService::Impl;
 
-// A stage's settings against the rest of the API.
-Status CheckStage(const ApiState& state, const StageRecord& stage) {
+// A stage's settings, as `body` (the request) changed them, against the rest
+// of the API. Only the route settings the request gives must name a route: a
+// route renamed or deleted since keeps its settings, as on AWS.
+Status CheckStage(const ApiState& state, const StageRecord& stage, const json::object& body) {
   const StageInfo& info = stage.info;
   KUMO_RETURN_IF_ERROR(CheckLength("description", stage.description, 0, 1024));
   if (!info.deployment_id.empty() && state.deployments.count(info.deployment_id) == 0) {
     return DeploymentNotFound(info.deployment_id);
   }
+  if (info.auto_deploy && body.contains("deploymentId")) {
+    return BadRequest("Deployment ID cannot be set on this stage " + std::string(kAccountId) + ":" +
+                      state.api.info.id + " because AutoDeploy is enabled.");
+  }
   KUMO_RETURN_IF_ERROR(CheckRouteSettings(info.default_route_settings));
+  const json::value* given = body.if_contains("routeSettings");
   for (const auto& [key, settings] : info.route_settings) {
-    if (state.FindRouteByKey(key) == nullptr) {
-      return BadRequest("Unable to find Route by key " + key +
-                        " within the provided RouteSettings");
+    if (given != nullptr && given->is_object() && given->as_object().contains(key) &&
+        state.FindRouteByKey(key) == nullptr) {
+      return NotFoundError(
+          "Unable to find Route by key " + key + " within the provided RouteSettings", "Route");
     }
     KUMO_RETURN_IF_ERROR(CheckRouteSettings(settings));
   }
@@ -53,7 +61,7 @@ Result<edge::Response> Impl::CreateStage(const OpContext& ctx) {
   stage.created_ms = stage.updated_ms = NowMillis();
   return Mutate(ctx, false, [&](ApiState& next) -> Result<edge::Response> {
     if (next.stages.count(*name) > 0) return Conflict("Stage already exists");
-    KUMO_RETURN_IF_ERROR(CheckStage(next, stage));
+    KUMO_RETURN_IF_ERROR(CheckStage(next, stage, body));
     if (!stage.info.deployment_id.empty()) {
       stage.last_deployment_status_message = DeployedMessage(stage.info.deployment_id);
     }
@@ -83,7 +91,7 @@ Result<edge::Response> Impl::UpdateStage(const OpContext& ctx) {
     if (current == nullptr) return StageNotFound(name);
     StageRecord stage = *current;
     KUMO_RETURN_IF_ERROR(ApplyStageMembers(body, stage, false));
-    KUMO_RETURN_IF_ERROR(CheckStage(next, stage));
+    KUMO_RETURN_IF_ERROR(CheckStage(next, stage, body));
     if (stage.info.deployment_id != current->info.deployment_id) {
       stage.last_deployment_status_message = DeployedMessage(stage.info.deployment_id);
     }

@@ -82,7 +82,8 @@ TEST_F(StagesOpsTest, StageErrors) {
   Reply unknown_route =
       Call("POST", base_ + "/stages",
            {{"stageName", "s"}, {"routeSettings", {{"GET /nope", {{"throttlingBurstLimit", 1}}}}}});
-  EXPECT_EQ(unknown_route.status, 400);
+  EXPECT_EQ(unknown_route.status, 404);
+  EXPECT_EQ(unknown_route.Str("resourceType"), "Route");
   EXPECT_EQ(unknown_route.Message(),
             "Unable to find Route by key GET /nope within the provided RouteSettings");
   EXPECT_EQ(Call("POST", base_ + "/stages",
@@ -101,6 +102,19 @@ TEST_F(StagesOpsTest, StageErrors) {
       Call("POST", base_ + "/stages", {{"stageName", "s"}, {"stageVariables", {{"a-b", "1"}}}})
           .status,
       400);
+  for (const char* value : {"has space", "", "a$b"}) {
+    Reply bad =
+        Call("POST", base_ + "/stages", {{"stageName", "s"}, {"stageVariables", {{"a", value}}}});
+    EXPECT_EQ(bad.status, 400) << value;
+    EXPECT_EQ(bad.Message(), "Invalid stage variable value '" + std::string(value) +
+                                 "' of 'a': values must match [A-Za-z0-9-._~:/?#&=,]+");
+  }
+  EXPECT_EQ(Call("POST", base_ + "/stages",
+                 {{"stageName", "s"},
+                  {"stageVariables", {{"url", "https://h.example:8/p?q=1&r=a,b#f~x"}}}})
+                .status,
+            201);
+  EXPECT_EQ(Call("DELETE", base_ + "/stages/s").status, 204);
   EXPECT_EQ(
       Call("POST", base_ + "/stages", {{"stageName", "s"}, {"deploymentId", "nope123"}}).status,
       404);

@@ -347,6 +347,13 @@ Status CheckStageVariables(const std::map<std::string, std::string>& variables) 
                         "': names are 1 to 64 characters of [A-Za-z0-9_]");
     }
     KUMO_RETURN_IF_ERROR(CheckLength("stage variable value", value, 0, 2048));
+    // The model's Stage.StageVariables: "the values must match [A-Za-z0-9-._~:/?#&=,]+".
+    if (value.empty() || !AllOf(value, [](char c) {
+          return IsAlnum(c) || std::string_view("-._~:/?#&=,").find(c) != std::string_view::npos;
+        })) {
+      return BadRequest("Invalid stage variable value '" + value + "' of '" + name +
+                        "': values must match [A-Za-z0-9-._~:/?#&=,]+");
+    }
   }
   return Status::Ok();
 }
@@ -431,6 +438,14 @@ Status FinishAuthorizer(Authorizer& authorizer) {
       return BadRequest(
           "A JWT authorizer takes exactly one identity source, such as "
           "$request.header.Authorization");
+    }
+    // "Currently only header-based and query parameter-based selections are
+    // supported" (the model's CreateAuthorizerRequest.IdentitySource).
+    const std::string& source = authorizer.identity_source.front();
+    if (!source.starts_with("$request.header.") && !source.starts_with("$request.querystring.")) {
+      return BadRequest("Invalid identity source '" + source +
+                        "' for a JWT authorizer. Use $request.header.{name} or "
+                        "$request.querystring.{name}");
     }
     if (authorizer.jwt_issuer.empty() || authorizer.jwt_audience.empty()) {
       return BadRequest(

@@ -231,9 +231,27 @@ class ApisControlTest(KumoTestCase):
         self.assertError("BadRequestException", 400, self.apigw.create_stage, ApiId=api_id,
                          StageName="x", DefaultRouteSettings={"LoggingLevel": "INFO"},
                          message="Execution logs are not supported on protocolType HTTP")
-        self.assertError("BadRequestException", 400, self.apigw.create_stage, ApiId=api_id,
+        self.assertError("NotFoundException", 404, self.apigw.create_stage, ApiId=api_id,
                          StageName="x", RouteSettings={"GET /nope": {"ThrottlingBurstLimit": 1}},
                          message="Unable to find Route by key GET /nope within the provided RouteSettings")
+        self.assertError("BadRequestException", 400, self.apigw.create_stage, ApiId=api_id,
+                         StageName="x", StageVariables={"v": "has space"},
+                         message="Invalid stage variable value 'has space' of 'v': "
+                                 "values must match [A-Za-z0-9-._~:/?#&=,]+")
+        # Settings of a route renamed since stay, and do not stand in the way
+        # of other changes to the stage; given again, they are refused.
+        renamed_route = self.apigw.create_route(ApiId=api_id, RouteKey="GET /two",
+                                                Target="integrations/" + integration_id)["RouteId"]
+        self.apigw.update_stage(ApiId=api_id, StageName="prod",
+                                RouteSettings={"GET /two": {"ThrottlingBurstLimit": 2}})
+        self.apigw.update_route(ApiId=api_id, RouteId=renamed_route, RouteKey="GET /three")
+        described = self.apigw.update_stage(ApiId=api_id, StageName="prod", Description="kept")
+        self.assertEqual(described["RouteSettings"]["GET /two"]["ThrottlingBurstLimit"], 2)
+        self.assertError("NotFoundException", 404, self.apigw.update_stage, ApiId=api_id,
+                         StageName="prod", RouteSettings={"GET /two": {"ThrottlingBurstLimit": 3}},
+                         message="Unable to find Route by key GET /two within the provided RouteSettings")
+        self.apigw.delete_route_settings(ApiId=api_id, StageName="prod", RouteKey="GET /two")
+        self.apigw.delete_route(ApiId=api_id, RouteId=renamed_route)
 
         deployment = self.apigw.create_deployment(ApiId=api_id, StageName="prod", Description="v1")
         self.assertEqual(status(deployment), 201)
@@ -274,6 +292,13 @@ class ApisControlTest(KumoTestCase):
         self.assertEqual(updated["StageVariables"], {"fn": "other"})
         self.assertTrue(updated["AutoDeploy"])
         self.assertNotEqual(updated["DeploymentId"], deployment_id, "AutoDeploy on deploys at once")
+        # An auto-deployed stage takes no deployment from the caller.
+        self.assertError("BadRequestException", 400, self.apigw.update_stage, ApiId=api_id,
+                         StageName="prod", DeploymentId=deployment_id,
+                         message=f"Deployment ID cannot be set on this stage 000000000000:{api_id} "
+                                 "because AutoDeploy is enabled.")
+        self.assertEqual(self.apigw.get_stage(ApiId=api_id, StageName="prod")["DeploymentId"],
+                         updated["DeploymentId"])
         self.assertEqual([s["StageName"] for s in self.apigw.get_stages(ApiId=api_id)["Items"]], ["prod"])
         self.assertEqual(status(self.apigw.delete_deployment(ApiId=api_id, DeploymentId=deployment_id)), 204)
         self.assertEqual(status(self.apigw.delete_stage(ApiId=api_id, StageName="prod")), 204)
