@@ -68,14 +68,18 @@ struct AddedHeader {
 };
 
 // The headers API Gateway adds to `request`: views into `input` and into its
-// own x-forwarded-for value, so it is neither copied nor moved.
+// own values, so it is neither copied nor moved. Content-Length is always
+// there, "0" without a body (as captured events show, for a curl GET too):
+// the body arrives whole, so a client's Transfer-Encoding is not passed on.
 class AddedHeaders {
  public:
   AddedHeaders(const edge::Request& request, const ProxyEventInput& input)
-      : forwarded_for_(SourceIp(request.remote_address)) {
+      : content_length_(std::to_string(request.body.size())),
+        forwarded_for_(SourceIp(request.remote_address)) {
     if (auto prior = request.headers.Get("x-forwarded-for"); prior && !prior->empty()) {
       forwarded_for_ = std::string(*prior) + ", " + forwarded_for_;
     }
+    Add("content-length", "Content-Length", content_length_);
     Add("x-forwarded-for", "X-Forwarded-For", forwarded_for_);
     Add("x-forwarded-port", "X-Forwarded-Port", input.forwarded_port);
     Add("x-forwarded-proto", "X-Forwarded-Proto", input.forwarded_proto);
@@ -87,12 +91,13 @@ class AddedHeaders {
   const AddedHeader* begin() const { return items_.data(); }
   const AddedHeader* end() const { return items_.data() + count_; }
 
-  // True if the gateway sets `name` itself (the client's value is dropped).
+  // True if the client's `name` is not passed on: the gateway sets it
+  // itself, or it is Transfer-Encoding.
   bool Has(std::string_view name) const {
     for (const AddedHeader& h : *this) {
       if (EqualsIgnoreCase(name, h.v2_name)) return true;
     }
-    return false;
+    return EqualsIgnoreCase(name, "transfer-encoding");
   }
 
  private:
@@ -101,8 +106,9 @@ class AddedHeaders {
     if (!value.empty()) items_[count_++] = {v2_name, v1_name, value};
   }
 
+  std::string content_length_;
   std::string forwarded_for_;
-  std::array<AddedHeader, 4> items_{};
+  std::array<AddedHeader, 5> items_{};
   size_t count_ = 0;
 };
 

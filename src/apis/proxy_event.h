@@ -16,7 +16,9 @@
 //   and even application/x-www-form-urlencoded arrive base64-encoded, which is
 //   what HTTP APIs do (they have no binaryMediaTypes; the split above is the
 //   one observed on AWS, the docs only say "binary" bodies are encoded).
-// - API Gateway's own headers are added: x-forwarded-for (the source IP,
+// - API Gateway's own headers are added: content-length (the body's length,
+//   "0" without one; a client's transfer-encoding is not passed on),
+//   x-forwarded-for (the source IP,
 //   appended to any the client sent), x-forwarded-port and x-forwarded-proto
 //   when given, x-amzn-trace-id when given.
 //

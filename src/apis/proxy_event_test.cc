@@ -64,6 +64,7 @@ TEST(ProxyEventV2Test, GetWithQueryCookiesAndRepeatedHeaders) {
       "host": "abc123.execute-api.localhost:4566",
       "user-agent": "curl/8.0",
       "x-multi": "one,two,th\"ree\\",
+      "content-length": "0",
       "x-forwarded-for": "192.0.2.7"
     },
     "queryStringParameters": {"a": "1,2", "b": "x y", "empty": ""},
@@ -106,6 +107,7 @@ TEST(ProxyEventV2Test, MinimalRequestOmitsEmptyMembers) {
     "rawPath": "/dev/items",
     "rawQueryString": "",
     "headers": {
+      "content-length": "0",
       "x-forwarded-for": "192.0.2.7",
       "x-forwarded-port": "4566",
       "x-forwarded-proto": "http",
@@ -126,6 +128,19 @@ TEST(ProxyEventV2Test, MinimalRequestOmitsEmptyMembers) {
     },
     "isBase64Encoded": false
   })");
+}
+
+// The body reaches the function whole: its length, never the client's framing.
+TEST(ProxyEventV2Test, ContentLengthIsTheBodysAndTransferEncodingIsDropped) {
+  edge::Request r = MakeRequest("POST", "/");
+  r.headers.Add("Transfer-Encoding", "chunked");
+  r.body = "hello";
+  json::object v2 = BuildProxyEventV2(r, MakeInput());
+  EXPECT_EQ(v2.at("headers").at("content-length"), "5");
+  EXPECT_FALSE(v2.at("headers").as_object().contains("transfer-encoding"));
+  json::object v1 = BuildProxyEventV1(r, MakeInput());
+  EXPECT_EQ(v1.at("headers").at("Content-Length"), "5");
+  EXPECT_FALSE(v1.at("headers").as_object().contains("Transfer-Encoding"));
 }
 
 TEST(ProxyEventV2Test, ForwardedForAppendsToTheClients) {
@@ -205,6 +220,7 @@ TEST(ProxyEventV1Test, FullEvent) {
       "X-Multi": "two",
       "Cookie": "c1=v1; c2=v2",
       "Content-Type": "application/json",
+      "Content-Length": "7",
       "X-Forwarded-For": "192.0.2.7"
     },
     "multiValueHeaders": {
@@ -213,6 +229,7 @@ TEST(ProxyEventV1Test, FullEvent) {
       "X-Multi": ["one", "two"],
       "Cookie": ["c1=v1; c2=v2"],
       "Content-Type": ["application/json"],
+      "Content-Length": ["7"],
       "X-Forwarded-For": ["192.0.2.7"]
     },
     "queryStringParameters": {"a": "2", "b": "x"},
@@ -254,8 +271,8 @@ TEST(ProxyEventV1Test, MinimalRequestHasNulls) {
     "resource": "$default",
     "path": "/",
     "httpMethod": "GET",
-    "headers": {"X-Forwarded-For": "192.0.2.7"},
-    "multiValueHeaders": {"X-Forwarded-For": ["192.0.2.7"]},
+    "headers": {"Content-Length": "0", "X-Forwarded-For": "192.0.2.7"},
+    "multiValueHeaders": {"Content-Length": ["0"], "X-Forwarded-For": ["192.0.2.7"]},
     "queryStringParameters": null,
     "multiValueQueryStringParameters": null,
     "requestContext": {
