@@ -26,6 +26,21 @@ Result<bool> BoolQuery(const OpContext& ctx, const std::string& name, bool absen
   return value == "true";
 }
 
+// `text` with the AWS variables of an OpenAPI import resolved ("API Gateway
+// resolves the variables when the API is imported"): ${AWS::AccountId},
+// ${AWS::Partition} and ${AWS::Region}, wherever they appear.
+std::string ResolveAwsVariables(std::string text, std::string_view region) {
+  const std::pair<std::string_view, std::string_view> variables[] = {
+      {"${AWS::AccountId}", kAccountId}, {"${AWS::Partition}", "aws"}, {"${AWS::Region}", region}};
+  for (const auto& [name, value] : variables) {
+    for (size_t at = text.find(name); at != std::string::npos;
+         at = text.find(name, at + value.size())) {
+      text.replace(at, name.size(), value);
+    }
+  }
+  return text;
+}
+
 // ImportApi's and ReimportApi's definition: the body's `body` member read
 // with the `basepath` query parameter; with `failOnWarnings=true`, a warning
 // refuses the import.
@@ -34,7 +49,9 @@ Result<OpenApiImport> ReadDefinition(const OpContext& ctx) {
   KUMO_ASSIGN_OR_RETURN(std::optional<std::string> body, OptString(request, "body"));
   if (!body || body->empty())
     return BadRequest("body is required: the OpenAPI definition to import");
-  KUMO_ASSIGN_OR_RETURN(OpenApiImport definition, ReadOpenApi(*body, ctx.Query("basepath")));
+  KUMO_ASSIGN_OR_RETURN(
+      OpenApiImport definition,
+      ReadOpenApi(ResolveAwsVariables(std::move(*body), ctx.region()), ctx.Query("basepath")));
   KUMO_ASSIGN_OR_RETURN(bool fail, BoolQuery(ctx, "failOnWarnings", false));
   if (fail && !definition.warnings.empty()) {
     std::string message = "Warnings found during import:";

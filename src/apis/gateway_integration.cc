@@ -72,6 +72,36 @@ std::string WithPath(std::string_view url, std::string_view path) {
   return std::string(u.buffer());
 }
 
+// `url` with `path` (percent-encoded) after its own path, its query string
+// kept: "http://h/base?x=1" + "/a/b" is "http://h/base/a/b?x=1".
+std::string WithPathAppended(std::string_view url, std::string_view path) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::string(url);
+  std::string joined(parsed->encoded_path());
+  while (!joined.empty() && joined.back() == '/') joined.pop_back();
+  joined += path;
+  return WithPath(url, joined);
+}
+
+// A node of RFC 7239's Forwarded header: an IPv6 address is quoted and
+// bracketed ("[::1]").
+std::string ForwardedNode(std::string ip) {
+  return ip.find(':') == std::string::npos ? ip : "\"[" + ip + "]\"";
+}
+
+// API Gateway's element of the Forwarded header of `client`'s request: the
+// gateway's address, the client's, the Host it called and the scheme.
+std::string ForwardedElement(const edge::Request& client) {
+  std::string element = "by=" + ForwardedNode(client.local_address) +
+                        ";for=" + ForwardedNode(SourceIp(client.remote_address));
+  if (auto host = client.headers.Get("host"); host && !host->empty()) {
+    // With a port, not a token: quoted.
+    element += host->find(':') == std::string_view::npos ? ";host=" + std::string(*host)
+                                                         : ";host=\"" + std::string(*host) + "\"";
+  }
+  return element + ";proto=http";
+}
+
 // Fires a callback once: with the result, or with a timeout, whichever
 // comes first.
 struct InvokeRace {
@@ -213,22 +243,33 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
                        : integration->method;
   request.url = SubstitutePathParameters(SubstituteStageVariables(integration->uri, variables),
                                          ex->match->path_parameters);
+  // "When the $default route receives a request, API Gateway sends the full
+  // request path to the integration" (the path after a named stage).
+  if (ex->match->route_key == "$default") {
+    request.url = WithPathAppended(request.url, edge::PercentEncode(ex->route_path, true));
+  }
   if (path_mapped) request.url = WithPath(request.url, ex->request.raw_path);
   if (!ex->request.raw_query.empty()) {
     request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + ex->request.raw_query;
   }
-  std::string forwarded_for;
+  // The client's headers, with API Gateway's proxy headers after any the
+  // client sent: Forwarded (RFC 7239) and Via, not X-Forwarded-*, as users
+  // of HTTP APIs see them ("forwarded: by=...;for=...;host=...;proto=https",
+  // "via: HTTP/1.1 AmazonAPIGateway"; expressjs/session#886, express#5459).
+  std::string forwarded = ForwardedElement(ex->request);
+  std::string via = "HTTP/1.1 AmazonAPIGateway";
   for (const auto& [name, value] : ex->request.headers.fields()) {
     if (IsHopByHop(name)) continue;
-    if (EqualsIgnoreCase(name, "x-forwarded-for")) {
-      forwarded_for = value;
-      continue;
+    if (EqualsIgnoreCase(name, "forwarded")) {
+      forwarded = value + ", " + forwarded;
+    } else if (EqualsIgnoreCase(name, "via")) {
+      via = value + ", " + via;
+    } else {
+      request.headers.Add(name, value);
     }
-    request.headers.Add(name, value);
   }
-  std::string source_ip = SourceIp(ex->request.remote_address);
-  request.headers.Set("x-forwarded-for",
-                      forwarded_for.empty() ? source_ip : forwarded_for + ", " + source_ip);
+  request.headers.Set("forwarded", forwarded);
+  request.headers.Set("via", via);
   request.body = ex->request.body;
   request.timeout = std::chrono::milliseconds(integration->timeout_ms);
   http_.Send(std::move(request), [self, ex, started](Result<HttpClientResponse> answer) {

@@ -222,6 +222,8 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
     beast::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    auto local = socket_.local_endpoint(ec);
+    if (!ec) local_ = local.address().to_string();
   }
 
   void Start() {
@@ -308,6 +310,7 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
     Request request = std::move(parser_->request());
     SplitTarget(request);
     request.remote_address = remote_;
+    request.local_address = local_;
     deadline_ = {};  // the handler may take as long as it needs
     ctx_.in_flight.fetch_add(1, std::memory_order_relaxed);
     server_->handler(std::move(request), std::shared_ptr<ResponseSink>(shared_from_this()));
@@ -350,6 +353,7 @@ class Session : public ResponseSink, public std::enable_shared_from_this<Session
   std::string head_;  // status line and header fields of the response being written
   std::string body_;  // its body
   std::string remote_;
+  std::string local_;
   SteadyClock::time_point deadline_{};
   bool keep_alive_ = true;
   bool head_request_ = false;

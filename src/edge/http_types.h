@@ -42,6 +42,7 @@ struct Request {
   Headers headers;
   std::string body;
   std::string remote_address;  // "127.0.0.1:53210"
+  std::string local_address;   // the server's side: "127.0.0.1" (no port)
 
   // Set by the edge before a handler runs.
   std::string request_id;  // a UUID, echoed as x-amzn-RequestId / x-amz-request-id

@@ -544,7 +544,32 @@ class GatewayTest(ApiTestCase):
         self.assertEqual(seen["path"], "/backend/deep/path?x=1")
         self.assertEqual(seen["body"], "hello")
         self.assertEqual(seen["headers"]["x-test"], "t")
-        self.assertEqual(seen["headers"]["x-forwarded-for"], "127.0.0.1")
+        # API Gateway's proxy headers: Forwarded and Via, not X-Forwarded-*.
+        self.assertEqual(seen["headers"]["forwarded"],
+                         f'by=127.0.0.1;for=127.0.0.1;host="{self.host}";proto=http')
+        self.assertEqual(seen["headers"]["via"], "HTTP/1.1 AmazonAPIGateway")
+        self.assertNotIn("x-forwarded-for", seen["headers"])
+        # A client's own are passed on, with the gateway's after them.
+        status, _, body = self.call("GET", "/proxy/x", headers={
+            "Forwarded": "for=192.0.2.60", "Via": "1.1 corp-proxy", "X-Forwarded-For": "192.0.2.60"})
+        seen = json.loads(body)["headers"]
+        self.assertEqual(seen["forwarded"],
+                         f'for=192.0.2.60, by=127.0.0.1;for=127.0.0.1;host="{self.host}";proto=http')
+        self.assertEqual(seen["via"], "1.1 corp-proxy, HTTP/1.1 AmazonAPIGateway")
+        self.assertEqual(seen["x-forwarded-for"], "192.0.2.60")
+
+    def test_http_proxy_default_route_sends_the_whole_path(self):
+        # "When the $default route receives a request, API Gateway sends the
+        # full request path to the integration."
+        api = self.gw.create_api(Name="proxied", ProtocolType="HTTP", Target=self.backend.url + "/base/")
+        host = f"{api['ApiId']}.execute-api.localhost:{self.port}"
+        for sent, seen_path in [("/store/checkout?a=1&b=2", "/base/store/checkout?a=1&b=2"),
+                                ("/", "/base/"),
+                                ("/a%20b/c", "/base/a%20b/c")]:
+            with self.subTest(sent=sent):
+                status, _, body = self.call("GET", sent, host=host)
+                self.assertEqual(status, 207, body)
+                self.assertEqual(json.loads(body)["path"], seen_path)
 
     def test_access_log_lines(self):
         function_ids = {}

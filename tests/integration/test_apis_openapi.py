@@ -45,7 +45,8 @@ paths:
           schema: {type: string}
       x-amazon-apigateway-integration:
         type: aws_proxy
-        uri: ECHO_URI
+        # AWS variables, resolved on import (AWS's own example's form).
+        uri: arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:oas-echo/invocations
         httpMethod: POST
         payloadFormatVersion: "1.0"
   /private:
@@ -143,6 +144,7 @@ class OpenApiTest(ApiTestCase):
                           integrations[shared]["TimeoutInMillis"]), ("AWS_PROXY", "2.0", 5000))
         single = integrations[routes["GET /pets/{id}"]["Target"].split("/")[1]]
         self.assertEqual(single["PayloadFormatVersion"], "1.0")
+        self.assertEqual(single["IntegrationUri"], invocation_uri(self.echo_arn))
 
         authorizers = {a["Name"]: a for a in self.gw.get_authorizers(ApiId=api_id)["Items"]}
         self.assertEqual(authorizers["simple"]["AuthorizerType"], "REQUEST")
