@@ -148,13 +148,13 @@ Result<edge::Response> Impl::UpdateApi(const OpContext& ctx) {
       if (quick.target) KUMO_RETURN_IF_ERROR(SetQuickTarget(integration->second, *quick.target));
       if (quick.credentials_arn) integration->second.credentials_arn = *quick.credentials_arn;
       if (quick.route_key && *quick.route_key != route->second.key) {
-        if (next.FindRouteByKey(*quick.route_key) != nullptr) {
-          return Conflict("Route with key " + *quick.route_key + " already exists for this API");
-        }
         RouteKeyParts parts = ParseRouteKey(*quick.route_key).value();  // checked above
-        route->second.key = *quick.route_key;
-        route->second.method = parts.method;
-        route->second.path = parts.path;
+        Route changed = route->second;
+        changed.key = *quick.route_key;
+        changed.method = parts.method;
+        changed.path = parts.path;
+        KUMO_RETURN_IF_ERROR(CheckRoute(next, changed));
+        route->second = std::move(changed);
       }
     }
     return JsonResponse(200, RenderApi(next.api, Endpoint(ctx.request, next.api.info.id)));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "apis/parameter_mapping.h"
+#include "apis/route_matcher.h"
 
 namespace kumo::apis {
 namespace {
@@ -529,11 +530,18 @@ Status CheckApi(const ApiRecord& api) {
 }
 
 Status CheckRoute(const ApiState& state, const Route& route) {
+  std::vector<RouteEntry> entries;
   for (const auto& [id, other] : state.routes) {
-    if (id != route.id && other.key == route.key) {
+    if (id == route.id) continue;
+    if (other.key == route.key) {
       return Conflict("Route with key " + route.key + " already exists for this API");
     }
+    entries.push_back({other.key, id});
   }
+  // Variables named otherwise at one level (ConflictException), which the
+  // data plane could not route by.
+  entries.push_back({route.key, route.id});
+  KUMO_RETURN_IF_ERROR(RouteMatcher::Build(entries).status());
   if (!route.integration_id.empty() && state.integrations.count(route.integration_id) == 0) {
     return IntegrationNotFound(route.integration_id);
   }

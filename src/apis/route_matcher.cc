@@ -279,7 +279,13 @@ class RouteMatcher::Impl {
     }
     MethodTable& table = greedy ? nodes_[node].greedy : nodes_[node].full;
     if (!table.Add(parsed.method, index)) {
-      return BadRoute(entry.route_key, "duplicates or conflicts with another route key");
+      const std::string& other = routes_[static_cast<size_t>(table.Find(parsed.method))].key;
+      if (other == entry.route_key) return BadRoute(entry.route_key, "duplicate route key");
+      // The same path but for its variables' names: no request could tell
+      // the two apart.
+      return Error{409, "ConflictException",
+                   "The provided route key " + entry.route_key +
+                       " has a conflicting variable on the same hierarchical level as " + other};
     }
     routes_.push_back(std::move(route));
     return Status::Ok();

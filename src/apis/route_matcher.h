@@ -60,7 +60,9 @@ class RouteMatcher {
   RouteMatcher();
 
   // Fails with 400 BadRequestException naming the first route key that is
-  // malformed, duplicated, or equal to another but for variable names.
+  // malformed or duplicated, and with 409 ConflictException for one equal to
+  // an earlier one but for its variables' names ("GET /pets/{name}" after
+  // "GET /pets/{id}"), in API Gateway's words.
   static Result<RouteMatcher> Build(const std::vector<RouteEntry>& routes);
 
   // `raw_path` is the request path after the stage, still percent-encoded

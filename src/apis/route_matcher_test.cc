@@ -186,8 +186,15 @@ TEST(RouteMatcherTest, RejectsMalformedKeys) {
 TEST(RouteMatcherTest, RejectsDuplicatesAndConflicts) {
   EXPECT_FALSE(RouteMatcher::Build({{"GET /a", "1"}, {"GET /a", "2"}}).ok());
   EXPECT_FALSE(RouteMatcher::Build({{"$default", "1"}, {"$default", "2"}}).ok());
-  EXPECT_FALSE(RouteMatcher::Build({{"GET /a/{x}", "1"}, {"GET /a/{y}", "2"}}).ok());
-  EXPECT_FALSE(RouteMatcher::Build({{"ANY /a/{p+}", "1"}, {"ANY /a/{q+}", "2"}}).ok());
+  auto renamed = RouteMatcher::Build({{"GET /a/{x}", "1"}, {"GET /a/{y}", "2"}});
+  ASSERT_FALSE(renamed.ok());
+  EXPECT_EQ(renamed.error().http_status, 409);
+  EXPECT_EQ(renamed.error().message,
+            "The provided route key GET /a/{y} has a conflicting variable on the same "
+            "hierarchical level as GET /a/{x}");
+  auto greedy = RouteMatcher::Build({{"ANY /a/{p+}", "1"}, {"ANY /a/{q+}", "2"}});
+  ASSERT_FALSE(greedy.ok());
+  EXPECT_EQ(greedy.error().code, "ConflictException");
   auto bad = RouteMatcher::Build({{"GET /a", "1"}, {"GET /a{", "2"}});
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.error().message, testing::HasSubstr("GET /a{"));

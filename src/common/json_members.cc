@@ -1,6 +1,7 @@
 #include "common/json_members.h"
 
 #include <boost/json/value.hpp>
+#include <cmath>
 
 namespace kumo {
 namespace {
@@ -60,7 +61,10 @@ Result<std::optional<double>> GetDouble(const json::object& obj, std::string_vie
   const json::value* v = Member(obj, key);
   if (v == nullptr) return std::optional<double>();
   if (!v->is_number()) return type_error(key, "a number");
-  return std::optional<double>(v->to_number<double>());
+  // 1e400 parses as infinity, which JSON cannot carry back out: refused.
+  const double number = v->to_number<double>();
+  if (!std::isfinite(number)) return type_error(key, "a number within a double's range");
+  return std::optional<double>(number);
 }
 
 }  // namespace kumo

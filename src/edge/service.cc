@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/encoding.h"
+#include "common/utf8.h"
 
 namespace kumo::edge {
 namespace {
@@ -24,7 +25,16 @@ void MergeDetails(const Error& error, boost::json::object& body) {
 
 }  // namespace
 
-Response SerializeError(Protocol protocol, const Error& error, const std::string& request_id) {
+Response SerializeError(Protocol protocol, const Error& given, const std::string& request_id) {
+  // A message may quote what the client sent ("%ff" in an id, decoded):
+  // the answer is text all the same.
+  Error replaced;
+  const bool valid = IsValidUtf8(given.message);
+  if (!valid) {
+    replaced = given;
+    replaced.message = ToValidUtf8(given.message);
+  }
+  const Error& error = valid ? given : replaced;
   Response r;
   r.status = error.http_status;
   switch (protocol) {

@@ -37,6 +37,16 @@ TEST(SerializeErrorTest, RestJsonSetsErrorTypeHeader) {
   EXPECT_EQ(v["message"].as_string(), "Function not found");
 }
 
+// A message quoting the client's bytes ("%ff" decoded) is still UTF-8 text.
+TEST(SerializeErrorTest, MessagesAreMadeUtf8) {
+  for (Protocol protocol : {Protocol::kJson, Protocol::kRestJson}) {
+    Response r = SerializeError(
+        protocol, Error{404, "NotFoundException", "Invalid API identifier specified \xff"}, "rid");
+    auto v = boost::json::parse(r.body).as_object();
+    EXPECT_EQ(v["message"].as_string(), "Invalid API identifier specified \xEF\xBF\xBD");
+  }
+}
+
 TEST(SerializeErrorTest, JsonBodiesCarryTheErrorDetails) {
   Error e{429, "TooManyRequestsException", "Rate Exceeded.",
           R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","message":"not me"})"};

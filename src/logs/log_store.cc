@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <future>
 
+#include "common/utf8.h"
+
 namespace kumo::logs {
 namespace {
 
@@ -284,6 +286,12 @@ void LogStore::Append(const GroupRef& group, std::string_view stream, std::vecto
 
 void LogStore::Write(const GroupRef& group, std::string_view stream, std::vector<LogEvent> events,
                      bool create, Done done) {
+  // Messages are text: bytes that are not UTF-8 (a function's output, a
+  // request's path in an access log) would make every later read of the
+  // stream invalid JSON.
+  for (LogEvent& event : events) {
+    if (!IsValidUtf8(event.message)) event.message = ToValidUtf8(event.message);
+  }
   // Copies for listeners only when someone listens.
   auto stored = listener_count_.load() > 0 ? std::make_shared<std::vector<StoredEvent>>() : nullptr;
   Locked lock(*this);

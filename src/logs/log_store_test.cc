@@ -117,6 +117,15 @@ TEST_F(LogStoreTest, AppendCreatesGroupAndStreamAndOrdersByTimestampThenArrival)
   EXPECT_EQ(logs_->DescribeGroup(group)->stored_bytes, 20);
 }
 
+// A function may print bytes that are not UTF-8; the stream stays text that
+// every later read can carry as JSON.
+TEST_F(LogStoreTest, MessagesThatAreNotUtf8AreStoredWithReplacementCharacters) {
+  GroupRef group = Group("/aws/lambda/fn");
+  ASSERT_TRUE(Append(group, "s", {{kNow, "path /\xff ok"}, {kNow, "caf\xC3\xA9"}}).ok());
+  EXPECT_EQ(Messages(All(group, "s")),
+            (std::vector<std::string>{"path /\xEF\xBF\xBD ok", "caf\xC3\xA9"}));
+}
+
 TEST_F(LogStoreTest, AppendDoesNotWaitForDurabilityAndManyWritersKeepEveryEvent) {
   GroupRef group = Group("/aws/lambda/busy");
   constexpr int kThreads = 4, kPerThread = 200;

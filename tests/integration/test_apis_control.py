@@ -3,6 +3,7 @@
 every operation, quick create, status codes (201 creates, 204 deletes),
 AWS's errors (404/400/409 with their messages), state that survives a
 restart, and `kumo apis ls`."""
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,12 @@ import signal
 import subprocess
 import tempfile
 import unittest
+import urllib.error
+import urllib.request
 
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import botocore.exceptions
 
 from kumo_harness import KUMO_BIN, KumoServer, KumoTestCase
@@ -183,6 +189,11 @@ class ApisControlTest(KumoTestCase):
                          message="Route with key GET /pets/{id} already exists for this API")
         self.assertError("BadRequestException", 400, self.apigw.create_route, ApiId=api_id,
                          RouteKey="GET pets", message=ROUTE_KEY_MESSAGE)
+        # The same path but for a variable's name: no request could tell them apart.
+        self.assertError("ConflictException", 409, self.apigw.create_route, ApiId=api_id,
+                         RouteKey="GET /pets/{name}",
+                         message="The provided route key GET /pets/{name} has a conflicting "
+                                 "variable on the same hierarchical level as GET /pets/{id}")
         self.assertError("NotFoundException", 404, self.apigw.get_route, ApiId=api_id,
                          RouteId="nope123", message="Invalid Route identifier specified nope123")
 
@@ -191,6 +202,10 @@ class ApisControlTest(KumoTestCase):
         self.assertEqual(updated["RouteKey"], "POST /pets/{id}")
         self.assertEqual(updated["Target"], "integrations/" + integration_id)
         self.assertEqual(len(self.apigw.get_routes(ApiId=api_id)["Items"]), 1)
+        other = self.apigw.create_route(ApiId=api_id, RouteKey="GET /pets/{name}")["RouteId"]
+        self.assertError("ConflictException", 409, self.apigw.update_route, ApiId=api_id,
+                         RouteId=other, RouteKey="POST /pets/{name}")
+        self.apigw.delete_route(ApiId=api_id, RouteId=other)
 
         self.assertError("ConflictException", 409, self.apigw.delete_integration, ApiId=api_id,
                          IntegrationId=integration_id)
@@ -205,6 +220,26 @@ class ApisControlTest(KumoTestCase):
                          IntegrationId=integration_id,
                          message=f"Invalid Integration identifier specified {integration_id}")
         self.assertEqual(len(self.apigw.get_integrations(ApiId=api_id)["Items"]), 2)
+
+    def test_a_number_no_double_holds_is_refused(self):
+        # 1e400 is not a double: refused, and nothing is stored that could
+        # not be read back after a restart.
+        api_id = self.new_api()["ApiId"]
+        request = botocore.awsrequest.AWSRequest(
+            method="POST", url=f"{self.kumo.endpoint}/v2/apis/{api_id}/stages",
+            data='{"stageName":"s1","defaultRouteSettings":{"throttlingRateLimit":1e400}}',
+            headers={"Content-Type": "application/json"})
+        botocore.auth.SigV4Auth(botocore.credentials.Credentials("test", "test"),
+                                "apigateway", "us-east-1").add_auth(request)
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(
+                request.url, data=request.body, method="POST",
+                headers=dict(request.headers.items())), timeout=30)
+        self.assertEqual(refused.exception.code, 400)
+        self.assertEqual(json.loads(refused.exception.read())["message"],
+                         "Invalid value for 'throttlingRateLimit': it must be a number "
+                         "within a double's range")
+        self.assertEqual(self.apigw.get_stages(ApiId=api_id)["Items"], [])
 
     def test_stages_and_deployments(self):
         api_id = self.new_api()["ApiId"]
