@@ -286,8 +286,13 @@ void Gateway::Impl::Integrate(const ExchangePtr& ex) {
     ex->integration_request_id2 = answer->headers.Get("x-amz-id-2").value_or("");
     edge::Response response;
     response.status = answer->status;
+    // A HEAD's answer keeps the backend's Content-Length: the length a GET
+    // would have (the edge sends it as it is, with no body).
+    const bool head = ex->request.method == "HEAD";
     for (const auto& [name, value] : answer->headers.fields()) {
-      if (!IsHopByHop(name)) response.headers.Add(name, value);
+      if (!IsHopByHop(name) || (head && EqualsIgnoreCase(name, "content-length"))) {
+        response.headers.Add(name, value);
+      }
     }
     response.body = std::move(answer->body);
     self->MapResponse(*ex, response);

@@ -147,6 +147,12 @@ class Backend:
 
             do_GET = do_POST = do_PUT = do_DELETE = answer
 
+            def do_HEAD(self):
+                self.send_response(200)
+                self.send_header("content-type", "text/plain")
+                self.send_header("content-length", "1234")
+                self.end_headers()
+
             def log_message(self, *args):
                 pass
 
@@ -557,6 +563,9 @@ class GatewayTest(ApiTestCase):
                          f'for=192.0.2.60, by=127.0.0.1;for=127.0.0.1;host="{self.host}";proto=http')
         self.assertEqual(seen["via"], "1.1 corp-proxy, HTTP/1.1 AmazonAPIGateway")
         self.assertEqual(seen["x-forwarded-for"], "192.0.2.60")
+        # HEAD: the backend's Content-Length (what a GET would send), no body.
+        status, headers, body = self.call("HEAD", "/proxy/x")
+        self.assertEqual((status, headers["content-length"], body), (200, "1234", b""))
 
     def test_http_proxy_default_route_sends_the_whole_path(self):
         # "When the $default route receives a request, API Gateway sends the
