@@ -25,21 +25,15 @@ void MergeDetails(const Error& error, boost::json::object& body) {
 
 }  // namespace
 
-Response SerializeError(Protocol protocol, const Error& given, const std::string& request_id) {
+Response SerializeError(Protocol protocol, const Error& error, const std::string& request_id) {
   // A message may quote what the client sent ("%ff" in an id, decoded):
   // the answer is text all the same.
-  Error replaced;
-  const bool valid = IsValidUtf8(given.message);
-  if (!valid) {
-    replaced = given;
-    replaced.message = ToValidUtf8(given.message);
-  }
-  const Error& error = valid ? given : replaced;
+  const std::string message = ToValidUtf8(error.message);
   Response r;
   r.status = error.http_status;
   switch (protocol) {
     case Protocol::kJson: {
-      boost::json::object body{{"__type", error.code}, {"message", error.message}};
+      boost::json::object body{{"__type", error.code}, {"message", message}};
       MergeDetails(error, body);
       r.headers.Set("Content-Type", "application/x-amz-json-1.0");
       r.body = boost::json::serialize(body);
@@ -47,7 +41,7 @@ Response SerializeError(Protocol protocol, const Error& given, const std::string
     }
     case Protocol::kRestJson: {
       boost::json::object body{{"Type", error.SenderFault() ? "User" : "Server"},
-                               {"message", error.message}};
+                               {"message", message}};
       MergeDetails(error, body);
       r.headers.Set("Content-Type", "application/json");
       r.headers.Set("x-amzn-ErrorType", error.code);
@@ -57,14 +51,14 @@ Response SerializeError(Protocol protocol, const Error& given, const std::string
     case Protocol::kRestXml:
       r.headers.Set("Content-Type", "application/xml");
       r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + XmlEscape(error.code) +
-               "</Code><Message>" + XmlEscape(error.message) + "</Message><RequestId>" +
+               "</Code><Message>" + XmlEscape(message) + "</Message><RequestId>" +
                XmlEscape(request_id) + "</RequestId></Error>";
       break;
     case Protocol::kQuery:
       r.headers.Set("Content-Type", "text/xml");
       r.body = std::string("<ErrorResponse><Error><Type>") +
                (error.SenderFault() ? "Sender" : "Receiver") + "</Type><Code>" +
-               XmlEscape(error.code) + "</Code><Message>" + XmlEscape(error.message) +
+               XmlEscape(error.code) + "</Code><Message>" + XmlEscape(message) +
                "</Message></Error><RequestId>" + XmlEscape(request_id) +
                "</RequestId></ErrorResponse>";
       break;

@@ -22,6 +22,12 @@ from kumo_harness import KumoTestCase
 
 ACCOUNT = "000000000000"
 
+
+def invocation_uri(arn):
+    """The API Gateway form of a Lambda function's ARN (authorizers, imports)."""
+    return f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+
+
 # The event as the body; the function's own trace header as x-function-trace,
 # its request id as x-function-request-id.
 ECHO = """
@@ -226,11 +232,11 @@ class GatewayTest(ApiTestCase):
             ApiId=api_id, Name="simple", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
             EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
             AuthorizerResultTtlInSeconds=300,
-            AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['simple-auth']}/invocations")
+            AuthorizerUri=invocation_uri(arns["simple-auth"]))
         policy = cls.gw.create_authorizer(
             ApiId=api_id, Name="policy", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
             IdentitySource=["$request.header.Authorization"], AuthorizerResultTtlInSeconds=0,
-            AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['policy-auth']}/invocations")
+            AuthorizerUri=invocation_uri(arns["policy-auth"]))
         jwt = cls.gw.create_authorizer(
             ApiId=api_id, Name="jwt", AuthorizerType="JWT", IdentitySource=["$request.header.Authorization"],
             JwtConfiguration={"Audience": ["my-api"], "Issuer": cls.issuer.url})

@@ -8,7 +8,8 @@ import unittest
 
 import botocore.exceptions
 
-from test_apis_gateway import ECHO, SHAPES, SIMPLE_AUTHORIZER, ApiTestCase, Backend, Issuer
+from test_apis_gateway import (ECHO, SHAPES, SIMPLE_AUTHORIZER, ApiTestCase, Backend, Issuer,
+                               invocation_uri)
 
 # A Lambda authorizer whose context has keys named like payload 2.0's nesting.
 NAMING_AUTHORIZER = """
@@ -62,10 +63,13 @@ class ParameterMappingTest(ApiTestCase):
             RequestParameters={"overwrite:header.x-user": "$context.authorizer.user",
                                "overwrite:header.x-sub": "$context.authorizer.claims.sub",
                                "overwrite:header.x-email": "${context.authorizer.claims.email}"})
-        lambda_auth = cls.gw.create_authorizer(
-            ApiId=api_id, Name="simple", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
-            EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
-            AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['map-auth']}/invocations")
+        def simple_authorizer(name, function):
+            return cls.gw.create_authorizer(
+                ApiId=api_id, Name=name, AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
+                EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
+                AuthorizerUri=invocation_uri(arns[function]))
+
+        lambda_auth = simple_authorizer("simple", "map-auth")
         # Payload 1.0: the authorizer's context is requestContext.authorizer itself.
         who_v1 = cls.gw.create_integration(
             ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=arns["map-echo"],
@@ -73,10 +77,7 @@ class ParameterMappingTest(ApiTestCase):
             RequestParameters={"overwrite:header.x-lambda": "$context.authorizer.lambda",
                                "overwrite:header.x-jwt": "$context.authorizer.jwt",
                                "overwrite:header.x-ratio": "$context.authorizer.ratio"})
-        naming_auth = cls.gw.create_authorizer(
-            ApiId=api_id, Name="naming", AuthorizerType="REQUEST", AuthorizerPayloadFormatVersion="2.0",
-            EnableSimpleResponses=True, IdentitySource=["$request.header.Authorization"],
-            AuthorizerUri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arns['map-naming']}/invocations")
+        naming_auth = simple_authorizer("naming", "map-naming")
         jwt_auth = cls.gw.create_authorizer(
             ApiId=api_id, Name="jwt", AuthorizerType="JWT", IdentitySource=["$request.header.Authorization"],
             JwtConfiguration={"Audience": ["my-api"], "Issuer": cls.issuer.url})

@@ -10,11 +10,7 @@ import unittest
 
 import yaml
 
-from test_apis_gateway import ECHO, SIMPLE_AUTHORIZER, ApiTestCase, Issuer
-
-
-def invocation_uri(arn):
-    return f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+from test_apis_gateway import ECHO, SIMPLE_AUTHORIZER, ApiTestCase, Issuer, invocation_uri
 
 
 DEFINITION = """
